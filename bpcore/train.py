@@ -1,0 +1,246 @@
+"""Minibatch stochastic gradient descent, with a history and divergence detection.
+
+Each epoch reshuffles the N training columns once (one gather), then walks
+through them in contiguous blocks of m columns. For each block: backprop
+(BP1–BP4) gives Σ_x ∂C_x/∂w, and the update rule subtracts (η/m) times it.
+m = N is full-batch gradient descent, the seed's reading of m.
+
+Taught in ``notebooks/06_the_update_rule.ipynb`` and
+``notebooks/07_training_on_toy_data.ipynb``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from .backprop import backward
+from .costs import check_cost_output, get_cost
+from .network import Network, forward
+from .update import update
+from .validation import check_eta, check_x, check_y
+
+__all__ = ["History", "sgd_epoch", "train", "mean_cost", "accuracy", "predict_labels"]
+
+
+@dataclass
+class History:
+    """What happened during :func:`train`, one entry per completed epoch.
+
+    Attributes
+    ----------
+    loss, accuracy : list of float
+        Mean cost (1/N Σ_x C_x) and accuracy on the training data after each epoch.
+        ``accuracy`` holds None for regression targets.
+    val_loss, val_accuracy : list of float
+        The same on held-out data, if it was given (else empty).
+    eta, m : the learning rate and batch size used
+    diverged : bool
+        True if training stopped because the loss became NaN or inf or exploded.
+    stopped : bool
+        True if the callback asked to stop early.
+    message : str
+        A plain-language account of how training ended.
+    """
+
+    eta: float
+    m: int
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    diverged: bool = False
+    stopped: bool = False
+    message: str = ""
+
+    @property
+    def epochs(self) -> int:
+        """Number of completed epochs."""
+        return len(self.loss)
+
+    def __repr__(self) -> str:
+        last = f", last loss {self.loss[-1]:.4g}" if self.loss else ""
+        return f"History({self.epochs} epochs, eta={self.eta:g}, m={self.m}{last}: {self.message})"
+
+
+def _is_classification(y) -> bool:
+    return bool(np.all((y == 0) | (y == 1)))
+
+
+def predict_labels(net: Network, x):
+    """Class predictions for x of shape (n_0, m).
+
+    One output neuron: label 1 where a^L > 0.5, else 0. Several output neurons:
+    the index of the largest a^L_j in each column. Returns an int array of shape (m,).
+    """
+    a_L = forward(net, x)[1][-1]
+    if a_L.shape[0] == 1:
+        return (a_L[0] > 0.5).astype(int)
+    return np.argmax(a_L, axis=0)
+
+
+def _labels(y):
+    return (y[0] > 0.5).astype(int) if y.shape[0] == 1 else np.argmax(y, axis=0)
+
+
+def accuracy(net: Network, x, y):
+    """Fraction of columns classified correctly (0/1 targets or one-hot columns).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_0, m)
+    y : ndarray, shape (n_L, m), entries 0 or 1
+
+    Returns
+    -------
+    float in [0, 1]
+    """
+    x = check_x(x, net.sizes[0])
+    y = check_y(y, net.sizes[-1], x.shape[1])
+    return float(np.mean(predict_labels(net, x) == _labels(y)))
+
+
+def mean_cost(net: Network, x, y, cost="quadratic") -> float:
+    """The mean cost (1/m) Σ_x C_x over the m columns of x."""
+    cost = get_cost(cost)
+    a_L = forward(net, x)[1][-1]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return cost.value(a_L, y) / x.shape[1]
+
+
+def _batch_size(m, N) -> int:
+    if m is None:
+        return N
+    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or not 1 <= m <= N:
+        raise ValueError(
+            f"the batch size m must be an integer from 1 to N = {N} (m = N is full-batch "
+            f"descent); got m={m!r}"
+        )
+    return int(m)
+
+
+def sgd_epoch(net: Network, x, y, cost, eta, m, rng) -> Network:
+    """One epoch of minibatch SGD. Pure: returns a new Network.
+
+    Parameters
+    ----------
+    net : Network
+    x : ndarray, shape (n_0, N); y : ndarray, shape (n_L, N)
+        Already validated.
+    cost : cost class
+    eta : float > 0
+    m : int, 1 ≤ m ≤ N
+    rng : numpy.random.Generator, used for this epoch's shuffle
+
+    Taught in ``notebooks/06_the_update_rule.ipynb``.
+    """
+    N = x.shape[1]
+    perm = rng.permutation(N)
+    xs, ys = x[:, perm], y[:, perm]
+    for k in range(0, N, m):
+        grads = backward(net, xs[:, k : k + m], ys[:, k : k + m], cost, check=False)
+        net = update(net, grads, eta)
+    return net
+
+
+def _finite(net: Network) -> bool:
+    return all(np.isfinite(net.w[l]).all() and np.isfinite(net.b[l]).all() for l in range(1, net.L + 1))
+
+
+def train(
+    net: Network,
+    x,
+    y,
+    cost="quadratic",
+    eta: float = 1.0,
+    m: Optional[int] = 10,
+    epochs: int = 10,
+    rng=0,
+    x_val=None,
+    y_val=None,
+    callback: Optional[Callable] = None,
+    explode_factor: float = 1e6,
+):
+    """Train with minibatch SGD and return ``(net, history)``.
+
+    Parameters
+    ----------
+    net : Network
+        Starting parameters (not changed; a new Network is returned).
+    x : ndarray, shape (n_0, N); y : ndarray, shape (n_L, N)
+    cost : str or cost class
+    eta : float
+        Learning rate η > 0.
+    m : int or None
+        Batch size; None or N means full-batch gradient descent.
+    epochs : int ≥ 0
+    rng : numpy.random.Generator or int
+        Seeds the per-epoch shuffles. Same seed, same result.
+    x_val, y_val : ndarray, optional
+        Held-out data, evaluated after each epoch.
+    callback : callable, optional
+        ``callback(epoch, net, history)`` after each epoch (epoch counts from
+        1). Return False to stop early. Widgets and progress bars hook in here.
+    explode_factor : float
+        Training also counts as diverged when the loss exceeds this many times
+        its starting value.
+
+    Returns
+    -------
+    net : Network
+        The last parameters whose loss was finite. If training diverged this is
+        the network from *before* the epoch that blew up, never a NaN network.
+    history : History
+        ``history.diverged`` and ``history.message`` say whether and why training
+        stopped. No exception is raised for divergence and no warning printed.
+
+    Taught in ``notebooks/07_training_on_toy_data.ipynb``.
+    """
+    cost = get_cost(cost)
+    check_cost_output(cost, net.output)
+    eta = check_eta(eta)
+    x = check_x(x, net.sizes[0])
+    y = check_y(y, net.sizes[-1], x.shape[1])
+    N = x.shape[1]
+    m = _batch_size(m, N)
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+        raise ValueError(f"epochs must be a whole number ≥ 0; got {epochs!r}")
+    has_val = x_val is not None
+    if has_val:
+        x_val = check_x(x_val, net.sizes[0], "x_val")
+        y_val = check_y(y_val, net.sizes[-1], x_val.shape[1], "y_val")
+    rng = np.random.default_rng(rng)
+    classify = _is_classification(y)
+    history = History(eta=eta, m=m)
+    start_loss = mean_cost(net, x, y, cost)
+
+    for epoch in range(1, epochs + 1):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            new_net = sgd_epoch(net, x, y, cost, eta, m, rng)
+            loss = mean_cost(new_net, x, y, cost) if _finite(new_net) else float("nan")
+        if not np.isfinite(loss) or loss > explode_factor * max(start_loss, 1e-12):
+            what = "became NaN or infinite" if not np.isfinite(loss) else (
+                f"exploded to {loss:.3g} (it started at {start_loss:.3g})")
+            history.diverged = True
+            history.message = (
+                f"Training diverged in epoch {epoch}: the loss {what} with learning rate "
+                f"eta={eta:g}. The step (eta/m)·Σ∂C/∂w is too large; try a smaller eta, "
+                f"e.g. eta={eta / 10:g}. The network returned is the one from before this epoch."
+            )
+            return net, history
+        net = new_net
+        history.loss.append(loss)
+        history.accuracy.append(accuracy(net, x, y) if classify else None)
+        if has_val:
+            history.val_loss.append(mean_cost(net, x_val, y_val, cost))
+            history.val_accuracy.append(accuracy(net, x_val, y_val) if classify else None)
+        if callback is not None and callback(epoch, net, history) is False:
+            history.stopped = True
+            history.message = f"Stopped by the callback after epoch {epoch}."
+            return net, history
+
+    history.message = f"Finished {history.epochs} epoch(s)." if epochs else "No epochs run."
+    return net, history

@@ -1,0 +1,75 @@
+"""The gradient-descent update (the seed's last two equations).
+
+    w^l → w^l − (η/m) Σ_x ∂C_x/∂w^l
+    b^l → b^l − (η/m) Σ_x ∂C_x/∂b^l
+
+η (``eta``) is the learning rate, which the seed writes as n, the same letter
+as its example index. m is the number of examples the gradients were summed
+over: the minibatch size, or the whole training set N for full-batch descent
+(the seed's reading). :func:`bpcore.backprop.backward` returns the sums, so
+the 1/m here turns them into averages.
+
+Taught in ``notebooks/06_the_update_rule.ipynb``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from .validation import check_eta
+
+__all__ = ["update", "update_parameter"]
+
+
+def update_parameter(p, grad_sum, eta, m):
+    """One parameter: p − (η/m) Σ_x ∂C_x/∂p   (the update rule).
+
+    Parameters
+    ----------
+    p : ndarray, any shape (w^l: (n_l, n_{l-1}); b^l: (n_l, 1))
+    grad_sum : ndarray, same shape as p
+        Σ_x ∂C_x/∂p over the m examples.
+    eta : float > 0
+    m : int ≥ 1
+
+    Returns
+    -------
+    ndarray, same shape as p (a new array; p is not changed)
+
+    Taught in ``notebooks/06_the_update_rule.ipynb``.
+    """
+    if p.shape != grad_sum.shape:
+        raise ValueError(
+            f"a gradient must have the shape of its parameter; expected {p.shape}, "
+            f"got {grad_sum.shape}"
+        )
+    return p - (eta / m) * grad_sum
+
+
+def update(net, grads, eta, m=None):
+    """Apply the update rule to every layer l = 1..L and return a new Network.
+
+    Parameters
+    ----------
+    net : Network
+    grads : Gradients
+        From :func:`bpcore.backprop.backward`: sums over the batch.
+    eta : float
+        Learning rate η > 0.
+    m : int, optional
+        Number of examples the sums cover; defaults to ``grads.m``.
+
+    Returns
+    -------
+    Network
+        New parameters; ``net`` is unchanged.
+
+    Taught in ``notebooks/06_the_update_rule.ipynb``.
+    """
+    eta = check_eta(eta)
+    m = grads.m if m is None else m
+    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
+        raise ValueError(f"m (examples averaged over) must be a positive integer; got m={m!r}")
+    w = [None] + [update_parameter(net.w[l], grads.grad_w[l], eta, m) for l in range(1, net.L + 1)]
+    b = [None] + [update_parameter(net.b[l], grads.grad_b[l], eta, m) for l in range(1, net.L + 1)]
+    return net.with_params(w, b)
