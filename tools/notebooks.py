@@ -1,0 +1,206 @@
+"""Maintain the notebook series: navigation bars, the README contents, execution.
+
+File names drive everything (after jakevdp's handbook tools). A notebook is
+``notebooks/NN_slug.ipynb``; its first cell is a markdown title ``# NN · Title``;
+its second cell is the navigation bar, a markdown cell starting with
+``<!--NAVIGATION-->`` that this tool writes. The README's list of notebooks sits
+between ``<!-- CONTENTS START -->`` and ``<!-- CONTENTS END -->``, also written
+here. ``tests/test_notebook_structure.py`` checks that nothing has drifted.
+
+Usage (from the project root, inside the venv)::
+
+    python tools/notebooks.py nav                 # rewrite nav bars and README contents
+    python tools/notebooks.py execute [NAME ...]  # re-run notebooks top to bottom, store outputs
+    python tools/notebooks.py check               # report drift; exit 1 if any
+
+``execute`` runs each notebook in a fresh python3 kernel with ``notebooks/`` as
+the working directory, a per-cell timeout (a widget notebook can stall in
+nbclient without one), no timing metadata, and writes it back only if it ran
+cleanly. Cells tagged ``raises-exception`` may raise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+NAV_MARK = "<!--NAVIGATION-->"
+CONTENTS_START = "<!-- CONTENTS START -->"
+CONTENTS_END = "<!-- CONTENTS END -->"
+NAME_RE = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+TITLE_RE = re.compile(r"^# (\d\d) · (.+)$")
+CELL_TIMEOUT = 120
+
+
+def notebook_paths(folder: Path = NOTEBOOKS) -> list:
+    """The series, in order: every notebooks/NN_*.ipynb."""
+    return sorted(p for p in folder.glob("*.ipynb") if NAME_RE.match(p.name))
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _save(path: Path, nb: dict) -> None:
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def title_of(path: Path) -> str:
+    """'NN · Title' from the notebook's first cell; raises ValueError if malformed."""
+    nb = _load(path)
+    first = nb["cells"][0] if nb.get("cells") else {}
+    line = _source(first).strip().splitlines()[0] if _source(first).strip() else ""
+    mt = TITLE_RE.match(line)
+    if first.get("cell_type") != "markdown" or not mt:
+        raise ValueError(f"{path.name}: the first cell must be markdown '# NN · Title'; got {line!r}")
+    number = NAME_RE.match(path.name).group(1)
+    if mt.group(1) != number:
+        raise ValueError(f"{path.name}: title number {mt.group(1)} does not match the file name's {number}")
+    return f"{mt.group(1)} · {mt.group(2).strip()}"
+
+
+def nav_source(paths: list, i: int) -> str:
+    """The navigation bar for the i-th notebook of ``paths``."""
+    parts = []
+    if i > 0:
+        parts.append(f"[← {title_of(paths[i - 1])}]({paths[i - 1].name})")
+    parts.append(f"[Contents]({paths[0].name}#The-series)")
+    if i + 1 < len(paths):
+        parts.append(f"[{title_of(paths[i + 1])} →]({paths[i + 1].name})")
+    return NAV_MARK + "\n" + " | ".join(parts)
+
+
+def contents_block(paths: list) -> str:
+    lines = [CONTENTS_START]
+    for p in paths:
+        lines.append(f"- [{title_of(p)}](notebooks/{p.name})")
+    lines.append(CONTENTS_END)
+    return "\n".join(lines)
+
+
+def expected_readme(paths: list, text: str) -> str:
+    start, end = text.find(CONTENTS_START), text.find(CONTENTS_END)
+    if start < 0 or end < 0:
+        raise ValueError(f"README.md needs the markers {CONTENTS_START} and {CONTENTS_END}")
+    return text[:start] + contents_block(paths) + text[end + len(CONTENTS_END):]
+
+
+def problems(paths=None) -> list:
+    """Every inconsistency between file names, titles, nav bars and the README."""
+    paths = notebook_paths() if paths is None else paths
+    found = []
+    numbers = [int(NAME_RE.match(p.name).group(1)) for p in paths]
+    if numbers != list(range(len(paths))):
+        found.append(f"notebooks are not numbered 00..{len(paths) - 1} without gaps: {numbers}")
+    for i, p in enumerate(paths):
+        try:
+            title_of(p)
+            cells = _load(p)["cells"]
+            nav = _source(cells[1]) if len(cells) > 1 else ""
+            if not nav.startswith(NAV_MARK):
+                found.append(f"{p.name}: the second cell is not the navigation bar")
+            elif nav.strip() != nav_source(paths, i):
+                found.append(f"{p.name}: navigation bar is out of date (run tools/notebooks.py nav)")
+        except ValueError as exc:
+            found.append(str(exc))
+    try:
+        text = README.read_text(encoding="utf-8")
+        if expected_readme(paths, text) != text:
+            found.append("README.md: the contents list is out of date (run tools/notebooks.py nav)")
+    except (ValueError, OSError) as exc:
+        found.append(str(exc))
+    return found
+
+
+def write_nav(paths=None) -> None:
+    """Rewrite every navigation bar and the README contents (only those cells/lines)."""
+    paths = notebook_paths() if paths is None else paths
+    for i, p in enumerate(paths):
+        nb = _load(p)
+        cells = nb["cells"]
+        cell = {"cell_type": "markdown", "metadata": {}, "source": nav_source(paths, i)}
+        if len(cells) > 1 and _source(cells[1]).startswith(NAV_MARK):
+            cell["id"] = cells[1].get("id", cell.get("id"))
+            cell["metadata"] = cells[1].get("metadata", {})
+            if cells[1]["source"] == cell["source"] or _source(cells[1]) == cell["source"]:
+                continue
+            cells[1] = cell
+        else:
+            cell["id"] = f"nav-{p.stem[:2]}"
+            cells.insert(1, cell)
+        _save(p, nb)
+    README.write_text(expected_readme(paths, README.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def execute(paths, timeout: int = CELL_TIMEOUT) -> dict:
+    """Execute notebooks top to bottom and store their outputs. Returns {name: seconds}."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    os.environ.pop("MPLBACKEND", None)
+    os.environ["PYTHONHASHSEED"] = "0"
+    times = {}
+    for p in paths:
+        nb = nbformat.read(p, as_version=4)
+        nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+        client = NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", record_timing=False,
+            resources={"metadata": {"path": str(p.parent)}},
+        )
+        t0 = time.perf_counter()
+        client.execute()
+        times[p.name] = time.perf_counter() - t0
+        for cell in nb.cells:
+            cell.metadata.pop("execution", None)
+        nbformat.write(nb, p)
+        print(f"executed {p.name} in {times[p.name]:.1f} s", flush=True)
+    return times
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("nav", help="rewrite navigation bars and the README contents")
+    ex = sub.add_parser("execute", help="re-execute notebooks and store outputs")
+    ex.add_argument("names", nargs="*", help="notebook file names or NN prefixes (default: all)")
+    ex.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
+    sub.add_parser("check", help="report drift between names, titles, nav bars and README")
+    args = parser.parse_args(argv)
+    if args.cmd == "nav":
+        write_nav()
+        print("navigation bars and README contents written")
+        return 0
+    if args.cmd == "check":
+        found = problems()
+        print("\n".join(found) if found else "consistent")
+        return 1 if found else 0
+    paths = notebook_paths()
+    if args.names:
+        wanted = []
+        for name in args.names:
+            match = [p for p in paths if p.name == Path(name).name or p.name.startswith(name)]
+            if not match:
+                print(f"no notebook matches {name!r}; have {[p.name for p in paths]}", file=sys.stderr)
+                return 2
+            wanted += match
+        paths = wanted
+    times = execute(paths, args.timeout)
+    print(f"total {sum(times.values()):.1f} s for {len(times)} notebook(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
