@@ -1,0 +1,258 @@
+"""Plots about gradients and errors: the h V-curve, saturation, |δ^l| per layer.
+
+Every function takes numbers that a notebook computed (the computation is the
+lesson; the plotting is not) and returns the matplotlib ``Axes`` or ``Figure``
+it drew on, so a test can inspect the lines. Pass ``ax=`` to draw into an
+existing axes. Nothing here calls ``plt.show()``: the notebook cell does.
+
+matplotlib is imported only in plotting modules (this one and
+:mod:`bpcore.plots`), never by ``import bpcore``.
+
+Colours follow matplotlib's colourblind-friendly "tab10" order, with line
+styles and markers as a second cue.
+
+Used by ``notebooks/05_gradient_checking.ipynb`` (V-curve),
+``notebooks/08_costs_and_saturation.ipynb`` (saturation),
+``notebooks/09_initialisation_and_depth.ipynb`` (|δ^l| per layer, σ').
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = [
+    "COLOURS",
+    "plot_h_vcurve",
+    "plot_curves",
+    "plot_saturation",
+    "plot_delta_norms",
+    "plot_delta_norms_grid",
+    "plot_activation_primes",
+]
+
+#: tab10, colourblind-friendly in this order for up to ~6 lines.
+COLOURS = plt.get_cmap("tab10").colors
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+_STYLES = ("-", "--", "-.", ":")
+
+
+def _axes(ax, figsize=(6, 3.5)):
+    """(fig, ax): the given axes' figure, or a new figure with one axes."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    else:
+        fig = ax.figure
+    return fig, ax
+
+
+def _style(i):
+    """Colour, line style and marker of the i-th line."""
+    return dict(color=COLOURS[i % len(COLOURS)], linestyle=_STYLES[i % len(_STYLES)],
+                marker=_MARKERS[i % len(_MARKERS)])
+
+
+def plot_h_vcurve(h, errors, ax=None, title="Finite-difference error against the step h",
+                  ylabel="|numerical − exact| derivative"):
+    """Log-log plot of a finite-difference error against the step h (the V-curve).
+
+    For large h the error is truncation (∝ h for forward differences, ∝ h² for
+    central differences); for small h it is round-off (∝ ε/h). The minimum of
+    each curve is the best step.
+
+    Parameters
+    ----------
+    h : array_like, shape (k,)
+        Steps, positive.
+    errors : dict {label: array_like of shape (k,)}
+        One curve per difference scheme, e.g. {"forward": ..., "central": ...}.
+        Zero errors (exact by luck) are drawn at the floor 1e-17 so the log
+        scale does not drop them.
+    ax : matplotlib Axes, optional
+    title, ylabel : str
+
+    Returns
+    -------
+    matplotlib Axes, with one line per entry of ``errors`` (in order) and a
+    marker at each curve's minimum.
+
+    Taught in ``notebooks/05_gradient_checking.ipynb``.
+    """
+    h = np.asarray(h, dtype=float)
+    if h.ndim != 1 or np.any(h <= 0):
+        raise ValueError(f"h must be a 1-D array of positive steps; got shape {h.shape}")
+    _, ax = _axes(ax)
+    for i, (label, err) in enumerate(errors.items()):
+        err = np.asarray(err, dtype=float)
+        if err.shape != h.shape:
+            raise ValueError(f"errors[{label!r}] must have the shape of h, {h.shape}; got {err.shape}")
+        err = np.maximum(err, 1e-17)
+        style = _style(i)
+        ax.loglog(h, err, label=label, color=style["color"], linestyle=style["linestyle"],
+                  marker=style["marker"], markersize=3)
+        best = int(np.argmin(err))
+        ax.loglog([h[best]], [err[best]], marker="*", markersize=12, color=style["color"],
+                  linestyle="none")
+    ax.set_xlabel("step h")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(title="★ = best h")
+    return ax
+
+
+def plot_curves(curves, ax=None, xlabel="epoch", ylabel="cost", title=None, logy=False, x=None):
+    """Several curves of one quantity against a common x (epochs, steps...).
+
+    Parameters
+    ----------
+    curves : dict {label: array_like}
+        One line per entry; curves may have different lengths.
+    ax : matplotlib Axes, optional
+    xlabel, ylabel, title : str
+    logy : bool
+        Log scale on y.
+    x : dict {label: array_like}, optional
+        x values per curve (default 0, 1, 2, ...).
+
+    Returns
+    -------
+    matplotlib Axes with one line per curve, in order.
+
+    Used in ``notebooks/06_the_update_rule.ipynb`` and
+    ``notebooks/08_costs_and_saturation.ipynb``.
+    """
+    _, ax = _axes(ax)
+    for i, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        xs = np.arange(len(values)) if x is None else np.asarray(x[label], dtype=float)
+        style = _style(i)
+        ax.plot(xs, values, label=label, color=style["color"], linestyle=style["linestyle"])
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def plot_saturation(panels, xlabel="epoch", ylabel="cost", figsize=(10, 3.5)):
+    """Side-by-side cost curves, one panel per starting point (notebook 08).
+
+    Parameters
+    ----------
+    panels : dict {panel title: {curve label: array_like}}
+        E.g. {"start w=0.6, b=0.9": {"quadratic": [...], "cross-entropy": [...]},
+              "start w=2, b=2 (saturated)": {...}}.
+    xlabel, ylabel : str
+    figsize : tuple
+
+    Returns
+    -------
+    matplotlib Figure with one Axes per panel (sharing y), each with one line
+    per curve.
+
+    Taught in ``notebooks/08_costs_and_saturation.ipynb``.
+    """
+    fig, axes = plt.subplots(1, len(panels), figsize=figsize, sharey=True, squeeze=False)
+    for ax, (title, curves) in zip(axes[0], panels.items()):
+        plot_curves(curves, ax=ax, xlabel=xlabel, ylabel=ylabel, title=title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_delta_norms(norms, ax=None, title="Size of δ^l per layer", ylabel="‖δ^l‖ (mean over examples)"):
+    """The size of the error δ^l at each layer l = 1..L, one line per setting.
+
+    Parameters
+    ----------
+    norms : dict {label: array_like of shape (L,)}
+        ``norms[label][l - 1]`` is the size of δ^l (e.g. the mean column norm).
+    ax : matplotlib Axes, optional
+    title, ylabel : str
+
+    Returns
+    -------
+    matplotlib Axes (log y) with one line per label; x data are the layers 1..L.
+
+    Taught in ``notebooks/09_initialisation_and_depth.ipynb``.
+    """
+    _, ax = _axes(ax)
+    for i, (label, values) in enumerate(norms.items()):
+        values = np.asarray(values, dtype=float)
+        layers = np.arange(1, len(values) + 1)
+        style = _style(i)
+        ax.semilogy(layers, np.maximum(values, 1e-300), label=label, color=style["color"],
+                    linestyle=style["linestyle"], marker=style["marker"], markersize=4)
+    ax.set_xlabel("layer l")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_delta_norms_grid(table, figsize=(10, 3.5), ylabel="‖δ^l‖ (mean over examples)"):
+    """|δ^l| per layer, one panel per activation, one line per initialisation.
+
+    Parameters
+    ----------
+    table : dict {panel title: {label: array_like of shape (L,)}}
+        E.g. {"sigmoid": {"normal": [...], "xavier": [...]}, "relu": {...}}.
+    figsize : tuple
+    ylabel : str
+
+    Returns
+    -------
+    matplotlib Figure with one Axes per panel, sharing the log y axis.
+
+    Taught in ``notebooks/09_initialisation_and_depth.ipynb``.
+    """
+    fig, axes = plt.subplots(1, len(table), figsize=figsize, sharey=True, squeeze=False)
+    for k, (ax, (title, norms)) in enumerate(zip(axes[0], table.items())):
+        plot_delta_norms(norms, ax=ax, title=title, ylabel=ylabel if k == 0 else "")
+    fig.tight_layout()
+    return fig
+
+
+def plot_activation_primes(names=("sigmoid", "tanh", "relu"), z=None, ax=None,
+                           title="σ'(z): how much each layer passes back"):
+    """σ'(z) for several activations, with the line σ' = 1/4 (sigmoid's maximum).
+
+    BP2 multiplies by σ'(z^l) at every layer, so an activation whose derivative
+    is at most 1/4 shrinks δ^l by at least 4× per layer unless the weights make
+    up for it.
+
+    Parameters
+    ----------
+    names : sequence of activation names (elementwise ones)
+    z : array_like, optional, default a grid on [−6, 6]
+    ax : matplotlib Axes, optional
+    title : str
+
+    Returns
+    -------
+    matplotlib Axes with one line per activation, then the dotted 1/4 line.
+
+    Taught in ``notebooks/09_initialisation_and_depth.ipynb``.
+    """
+    from .activations import get_activation
+
+    z = np.linspace(-6, 6, 601) if z is None else np.asarray(z, dtype=float)
+    _, ax = _axes(ax)
+    for i, name in enumerate(names):
+        act = get_activation(name)
+        if act.prime is None:
+            raise ValueError(f"{name!r} is not elementwise: it has no σ'(z) to plot")
+        style = _style(i)
+        ax.plot(z, act.prime(z), label=f"{name}'(z)", color=style["color"], linestyle=style["linestyle"])
+    ax.axhline(0.25, color="grey", linestyle=":", label="1/4")
+    ax.set_xlabel("z")
+    ax.set_ylabel("σ'(z)")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return ax
