@@ -12,6 +12,7 @@ Colours follow matplotlib's colourblind-friendly "tab10" order, with line
 styles and markers as a second cue.
 
 Used by ``notebooks/05_gradient_checking.ipynb`` (V-curve),
+``notebooks/06_the_update_rule.ipynb`` (loss curves),
 ``notebooks/08_costs_and_saturation.ipynb`` (saturation),
 ``notebooks/09_initialisation_and_depth.ipynb`` (|δ^l| per layer, σ').
 """
@@ -25,7 +26,7 @@ __all__ = [
     "COLOURS",
     "plot_h_vcurve",
     "plot_curves",
-    "plot_saturation",
+    "plot_curve_panels",
     "plot_delta_norms",
     "plot_delta_norms_grid",
     "plot_activation_primes",
@@ -40,7 +41,7 @@ _STYLES = ("-", "--", "-.", ":")
 def _axes(ax, figsize=(6, 3.5)):
     """(fig, ax): the given axes' figure, or a new figure with one axes."""
     if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     else:
         fig = ax.figure
     return fig, ax
@@ -139,28 +140,41 @@ def plot_curves(curves, ax=None, xlabel="epoch", ylabel="cost", title=None, logy
     return ax
 
 
-def plot_saturation(panels, xlabel="epoch", ylabel="cost", figsize=(10, 3.5)):
-    """Side-by-side cost curves, one panel per starting point (notebook 08).
+def plot_curve_panels(panels, xlabel="epoch", ylabel="cost", x=None, sharey=True, logx=False,
+                      figsize=(10, 3.5)):
+    """Side-by-side panels of curves, e.g. one per cost function or per starting point.
 
     Parameters
     ----------
     panels : dict {panel title: {curve label: array_like}}
-        E.g. {"start w=0.6, b=0.9": {"quadratic": [...], "cross-entropy": [...]},
-              "start w=2, b=2 (saturated)": {...}}.
-    xlabel, ylabel : str
+        E.g. {"quadratic cost": {"w=0.6, b=0.9": [...], "w=2, b=2": [...]},
+              "cross-entropy cost": {...}}.
+    xlabel, ylabel : str, or dict {panel title: str}
+        Axis labels, shared or one per panel.
+    x : dict {panel title: {curve label: array_like}}, optional
+        x values per curve (default 0, 1, 2, ...).
+    sharey : bool
+        Share the y axis between panels (False when panels show different quantities).
+    logx : bool or dict {panel title: bool}
+        Log scale on x.
     figsize : tuple
 
     Returns
     -------
-    matplotlib Figure with one Axes per panel (sharing y), each with one line
-    per curve.
+    matplotlib Figure with one Axes per panel, each with one line per curve.
 
-    Taught in ``notebooks/08_costs_and_saturation.ipynb``.
+    Used in ``notebooks/06_the_update_rule.ipynb`` (full batch against minibatch)
+    and ``notebooks/08_costs_and_saturation.ipynb`` (the learning slowdown).
     """
-    fig, axes = plt.subplots(1, len(panels), figsize=figsize, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=figsize, sharey=sharey, squeeze=False,
+                             layout="constrained")
     for ax, (title, curves) in zip(axes[0], panels.items()):
-        plot_curves(curves, ax=ax, xlabel=xlabel, ylabel=ylabel, title=title)
-    fig.tight_layout()
+        def pick(v, default=None):
+            return v.get(title, default) if isinstance(v, dict) else v
+        plot_curves(curves, ax=ax, xlabel=pick(xlabel, ""), ylabel=pick(ylabel, ""), title=title,
+                    x=None if x is None else x[title])
+        if pick(logx, False):
+            ax.set_xscale("log")
     return fig
 
 
@@ -211,10 +225,10 @@ def plot_delta_norms_grid(table, figsize=(10, 3.5), ylabel="‖δ^l‖ (mean ove
 
     Taught in ``notebooks/09_initialisation_and_depth.ipynb``.
     """
-    fig, axes = plt.subplots(1, len(table), figsize=figsize, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(table), figsize=figsize, sharey=True, squeeze=False,
+                             layout="constrained")
     for k, (ax, (title, norms)) in enumerate(zip(axes[0], table.items())):
         plot_delta_norms(norms, ax=ax, title=title, ylabel=ylabel if k == 0 else "")
-    fig.tight_layout()
     return fig
 
 
