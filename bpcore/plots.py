@@ -1,0 +1,529 @@
+"""Training views: loss curves, decision boundaries, learning-rate sweeps and grids.
+
+Every function draws numbers computed elsewhere (:mod:`bpcore.train`,
+:mod:`bpcore.explore`) and returns the ``Axes`` or ``Figure`` it drew on, so a
+test can inspect it. Pass ``ax=`` to draw into an existing axes; without it a
+new pyplot figure is made, which a notebook shows with ``plt.show()``.
+
+:class:`ExplorerCanvas` is the live explorer's figure: a plain
+``matplotlib.figure.Figure`` on the Agg canvas (not registered with pyplot, so
+nothing is shown twice) rendered to PNG bytes for an ``ipywidgets.Image``.
+:func:`explorer_figure` draws the same views as a static pyplot figure, the
+fallback for handouts and printed copies.
+
+Colours are the Okabe–Ito palette (safe for the common colour-vision
+deficiencies); classes also differ by marker shape and the held-out curve by
+line style, so nothing relies on colour alone.
+
+matplotlib is imported only in plotting modules (this one and
+:mod:`bpcore.gradplots`), never by ``import bpcore``.
+
+Used by ``notebooks/07_training_on_toy_data.ipynb`` and :mod:`bpcore.widgets`.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import PIL.Image
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .explore import boundary_grid
+
+__all__ = [
+    "OKABE_ITO",
+    "CLASS_COLOURS",
+    "TRAIN_COLOUR",
+    "VAL_COLOUR",
+    "boundary_image",
+    "plot_decision_boundary",
+    "plot_loss",
+    "plot_training",
+    "plot_lr_sweep",
+    "plot_lr_grid",
+    "ExplorerViews",
+    "explorer_figure",
+    "ExplorerCanvas",
+]
+
+#: The Okabe–Ito colourblind-safe palette.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+}
+#: Class k is drawn in CLASS_COLOURS[k] with CLASS_MARKERS[k].
+CLASS_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["purple"])
+CLASS_MARKERS = ("o", "s", "^", "D")
+TRAIN_COLOUR, VAL_COLOUR = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
+DIVERGED_COLOUR = OKABE_ITO["vermillion"]
+
+
+def _axes(ax, figsize=(5, 3.5)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _labels(y):
+    y = np.asarray(y)
+    return (y[0] > 0.5).astype(int) if y.shape[0] == 1 else np.argmax(y, axis=0)
+
+
+def boundary_image(probs, lighten: float = 0.55):
+    """An RGB image mixing the class colours by probability.
+
+    Parameters
+    ----------
+    probs : ndarray (k, R, R), summing to 1 over k (from :func:`bpcore.explore.boundary_grid`)
+    lighten : float in [0, 1), how far the colours are blended towards white
+
+    Returns
+    -------
+    ndarray (R, R, 3) of floats in [0, 1]. Where the network is unsure
+    (probabilities near 1/k) the colours mix; where it is sure, the pixel takes
+    its class's (lightened) colour.
+    """
+    colours = np.array([matplotlib.colors.to_rgb(c) for c in CLASS_COLOURS[: probs.shape[0]]])
+    colours = colours + lighten * (1.0 - colours)
+    return np.clip(np.tensordot(probs, colours, axes=(0, 0)), 0.0, 1.0)
+
+
+def plot_decision_boundary(net, x, y, ax=None, x_val=None, y_val=None, resolution: int = 80,
+                           title=None):
+    """The network's decision regions over the data.
+
+    Background: class colours mixed by the network's probabilities, with the
+    0.5 contour (two classes) drawn as a black line. Points: training data as
+    filled markers, held-out data as hollow ones, one marker shape per class.
+
+    Parameters
+    ----------
+    net : Network with 2 inputs
+    x : ndarray (2, N); y : ndarray (1, N) of 0/1 or (k, N) one-hot
+    x_val, y_val : optional held-out data, same layout
+    resolution : grid points per side
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _axes(ax, (4, 3.5))
+    pts = x if x_val is None else np.hstack([x, x_val])
+    extent, probs = boundary_grid(net, pts, resolution)
+    ax.imshow(boundary_image(probs), origin="lower", extent=extent, aspect="auto",
+              interpolation="bilinear")
+    if probs.shape[0] == 2:
+        g0 = np.linspace(extent[0], extent[1], resolution)
+        g1 = np.linspace(extent[2], extent[3], resolution)
+        if probs[1].min() < 0.5 < probs[1].max():
+            ax.contour(g0, g1, probs[1], levels=[0.5], colors="k", linewidths=1.0)
+    for xs, ys, hollow in ((x, y, False), (x_val, y_val, True)):
+        if xs is None:
+            continue
+        labels = _labels(ys)
+        for k in range(int(max(labels.max(initial=0) + 1, probs.shape[0]))):
+            sel = labels == k
+            if not sel.any():
+                continue
+            colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+            ax.scatter(xs[0, sel], xs[1, sel], s=16, marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
+                       facecolors="none" if hollow else colour, edgecolors=colour if hollow else "k",
+                       linewidths=0.8 if hollow else 0.4,
+                       label=f"class {k}" if not hollow else None)
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_loss(history, ax=None, eta_changes=(), title=None, epochs=None):
+    """Training and held-out loss per epoch, on a log scale.
+
+    Parameters
+    ----------
+    history : bpcore.train.History
+    eta_changes : sequence of (epoch, eta)
+        Dotted vertical lines where the learning rate was changed mid-run.
+    epochs : int, optional
+        Fix the x-axis to 0..epochs (so a streaming curve does not rescale).
+
+    A diverged run gets a note naming the epoch and η.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _axes(ax)
+    n = len(history.loss)
+    e = np.arange(1, n + 1)
+    if n:
+        ax.plot(e, history.loss, color=TRAIN_COLOUR, lw=1.6, label="training")
+        if history.val_loss:
+            ax.plot(e, history.val_loss, color=VAL_COLOUR, lw=1.6, ls="--", label="held-out")
+        finite = [v for v in list(history.loss) + list(history.val_loss) if np.isfinite(v) and v > 0]
+        if finite:
+            ax.set_yscale("log")
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
+    for epoch, eta in eta_changes:
+        ax.axvline(epoch + 0.5, color=OKABE_ITO["black"], ls=":", lw=1)
+        ax.annotate(f"η → {eta:.3g}", (epoch + 0.5, 0.95), xycoords=("data", "axes fraction"),
+                    fontsize=8, ha="left", va="top")
+    if history.diverged:
+        ax.text(0.03, 0.05, f"diverged after epoch {n} (η = {history.eta:.3g})",
+                transform=ax.transAxes, color=DIVERGED_COLOUR, fontsize=9, fontweight="bold")
+    ax.set_xlim(0, max(epochs or 0, n, 1) + 0.5)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mean cost")
+    ax.set_title("Loss" if title is None else title)
+    return ax
+
+
+def plot_training(net, history, x, y, x_val=None, y_val=None, title=None, eta_changes=()):
+    """Decision boundary (left) and loss curves (right) for one trained network.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.5))
+    acc = history.accuracy[-1] if history.accuracy else None
+    head = f"{title} · " if title else ""
+    plot_decision_boundary(net, x, y, ax=ax0, x_val=x_val, y_val=y_val,
+                           title=f"{head}accuracy {100 * acc:.0f} %" if acc is not None else title)
+    plot_loss(history, ax=ax1, eta_changes=eta_changes,
+              title=f"Loss (η = {history.eta:.3g}, m = {history.m})")
+    fig.tight_layout()
+    return fig
+
+
+def plot_lr_sweep(sweep, ax=None, current_eta=None):
+    """Final loss against η on a log–log scale, marking where training failed.
+
+    Runs that diverged are drawn as × at the top edge, runs whose loss ended
+    above where it started as ▲; the dashed line is the starting loss.
+
+    Parameters
+    ----------
+    sweep : bpcore.explore.SweepResult
+    current_eta : float, optional, drawn as a dotted vertical line
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _axes(ax)
+    etas = np.asarray(sweep.etas)
+    ok = ~(sweep.diverged | sweep.rose)
+    ax.plot(etas[ok], sweep.final_loss[ok], "o-", color=TRAIN_COLOUR, lw=1.4, ms=5,
+            label="training, final")
+    ax.plot(etas[ok], sweep.final_val_loss[ok], "s--", color=VAL_COLOUR, lw=1.2, ms=4,
+            mfc="none", label="held-out, final")
+    ax.axhline(sweep.start_loss, color="0.4", ls="--", lw=0.8, label="loss at the start")
+    finite = np.concatenate([sweep.final_loss[np.isfinite(sweep.final_loss)], [sweep.start_loss]])
+    top = float(np.nanmax(finite)) * 3 if finite.size else 1.0
+    if sweep.diverged.any():
+        ax.plot(etas[sweep.diverged], np.full(sweep.diverged.sum(), top), "x", color=DIVERGED_COLOUR,
+                ms=9, mew=2, label="diverged")
+    if sweep.rose.any():
+        ax.plot(etas[sweep.rose], np.minimum(sweep.final_loss[sweep.rose], top), "^",
+                color=DIVERGED_COLOUR, ms=7, label="loss rose")
+    if current_eta is not None:
+        ax.axvline(current_eta, color=OKABE_ITO["black"], ls=":", lw=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("learning rate η")
+    ax.set_ylabel("mean cost after training")
+    ax.set_title("Learning-rate sweep (same initial weights)")
+    ax.legend(fontsize=7, frameon=False, loc="best")
+    return ax
+
+
+def plot_lr_grid(sweep, figsize=(10, 4)):
+    """A grid: one column per η, decision boundary above, loss curves below.
+
+    The static stand-in for moving the learning-rate slider (handouts).
+
+    Parameters
+    ----------
+    sweep : bpcore.explore.SweepResult (its ``runs`` hold networks and histories)
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    runs = sweep.runs
+    fig, axes = plt.subplots(2, len(runs), figsize=figsize, squeeze=False,
+                             gridspec_kw={"height_ratios": [1.15, 1]})
+    ylim = _decade_range([v for r in runs for v in r.history.loss + r.history.val_loss + [r.start_loss]])
+    for j, run in enumerate(runs):
+        d, h = run.data, run.history
+        if h.diverged:
+            status = "diverged"
+        elif h.accuracy and h.accuracy[-1] is not None:
+            status = f"{100 * h.accuracy[-1]:.0f} %" + (", loss rose" if h.loss[-1] > run.start_loss else "")
+        else:
+            status = f"loss {h.loss[-1]:.2g}" if h.loss else "untrained"
+        ax = plot_decision_boundary(run.net, d.x, d.y, ax=axes[0, j], x_val=d.x_val, y_val=d.y_val,
+                                    resolution=60, title=f"η = {run.eta:.3g}: {status}")
+        ax.set_xlabel("")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_ylabel("")
+        ax = plot_loss(h, ax=axes[1, j], epochs=run.target, title="")
+        ax.set_yscale("log")
+        ax.set_ylim(*ylim)
+        if j:
+            ax.set_ylabel("")
+            ax.tick_params(labelleft=False)
+        if ax.get_legend() is not None and j:
+            ax.get_legend().remove()
+    fig.tight_layout(h_pad=0.4, w_pad=0.4)
+    return fig
+
+
+def _decade_range(values):
+    """(lo, hi) powers of ten around the positive finite values: the loss axis's limits.
+
+    The limits only change when the curve crosses a decade, so most streamed
+    frames keep the axes (and the cached background) as they were.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        return 0.1, 1.0
+    lo = 10.0 ** np.floor(np.log10(values.min()))
+    hi = 10.0 ** np.ceil(np.log10(values.max() * 1.0001))
+    return lo, max(hi, lo * 10)
+
+
+class ExplorerViews:
+    """The explorer's views drawn into a figure, updated in place frame after frame.
+
+    Left: the decision boundary over the training (filled markers) and
+    held-out (hollow markers) points. Middle: training and held-out loss per
+    epoch on a log scale, with η changes and divergence marked. Right (once a
+    sweep exists): final loss against η.
+
+    Artists are made once and updated; :meth:`update` returns a key of
+    everything that is not redrawn every frame (axes limits, titles, data),
+    so :class:`ExplorerCanvas` can keep a cached background and redraw only
+    the moving parts (see ``benchmarks/widget_latency.py``).
+
+    Parameters
+    ----------
+    fig : matplotlib Figure (pyplot's or a plain one)
+    resolution : decision-boundary grid points per side
+    """
+
+    def __init__(self, fig, resolution: int = 60):
+        self.fig = fig
+        self.resolution = resolution
+        self._layout = None
+
+    def _build(self, with_sweep: bool):
+        fig = self.fig
+        fig.clear()
+        n = 3 if with_sweep else 2
+        axes = fig.subplots(1, n, gridspec_kw={"width_ratios": [1, 1.2, 1.2][:n]})
+        fig.subplots_adjust(left=0.04 if n == 2 else 0.03, right=0.985, bottom=0.15, top=0.86,
+                            wspace=0.25 if n == 2 else 0.3)
+        self.ax_b, self.ax_l = axes[0], axes[1]
+        self.ax_s = axes[2] if with_sweep else None
+        ax = self.ax_b
+        self.image = ax.imshow(np.ones((2, 2, 3)), origin="lower", aspect="auto",
+                               interpolation="bilinear", extent=(0, 1, 0, 1))
+        self.contour = None
+        self.points = []
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("x₁", labelpad=1)
+        ax.set_ylabel("x₂", labelpad=1)
+        ax.set_title("filled: training · hollow: held-out", fontsize=9)
+        ax = self.ax_l
+        self.line_train, = ax.plot([], [], color=TRAIN_COLOUR, lw=1.6, label="training")
+        self.line_val, = ax.plot([], [], color=VAL_COLOUR, lw=1.6, ls="--", label="held-out")
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 3.0), numticks=8))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+        ax.set_xlabel("epoch", labelpad=1)
+        ax.set_ylabel("mean cost", labelpad=1)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False,
+                  borderaxespad=0.1, handlelength=1.8)
+        self.note = ax.text(0.03, 0.05, "", transform=ax.transAxes, color=DIVERGED_COLOUR,
+                            fontsize=9, fontweight="bold")
+        self.loss_title = ax.text(0.0, 1.02, "", transform=ax.transAxes, fontsize=10, ha="left",
+                                  va="bottom")
+        self.marks = []
+        self._layout, self._data, self._marks, self._sweep_key = with_sweep, None, None, None
+        self._net0 = self._ylim = None
+
+    def _draw_points(self, data):
+        ax = self.ax_b
+        for coll in self.points:
+            coll.remove()
+        self.points = []
+        for xs, ys, hollow in ((data.x, data.y, False), (data.x_val, data.y_val, True)):
+            labels = _labels(ys)
+            for k in range(int(labels.max(initial=0)) + 1):
+                sel = labels == k
+                colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+                self.points.append(ax.scatter(
+                    xs[0, sel], xs[1, sel], s=14, marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
+                    facecolors="none" if hollow else colour, edgecolors=colour if hollow else "k",
+                    linewidths=0.8 if hollow else 0.4))
+        pts = np.hstack([data.x, data.x_val])
+        extent = (pts[0].min() - 0.3, pts[0].max() + 0.3, pts[1].min() - 0.3, pts[1].max() + 0.3)
+        ax.set_xlim(*extent[:2])
+        ax.set_ylim(*extent[2:])
+        self.image.set_extent(extent)
+        self._data = data
+
+    @property
+    def dynamic(self) -> list:
+        """Artists that change every frame, in drawing order."""
+        artists = [self.image] + ([self.contour] if self.contour is not None else []) + self.points
+        return artists + list(self.ax_b.spines.values()) + [
+            self.line_train, self.line_val, self.note, self.loss_title]
+
+    def update(self, run, sweep=None):
+        """Show the current state of ``run`` (a :class:`bpcore.explore.Run`) and ``sweep``.
+
+        Returns the key of the slowly changing parts (limits, titles, data, sweep).
+        """
+        if self._layout is None or self._layout != (sweep is not None):
+            self._build(sweep is not None)
+        if self._data is not run.data:
+            self._draw_points(run.data)
+        d, h = run.data, run.history
+        extent, probs = boundary_grid(run.net, np.hstack([d.x, d.x_val]), self.resolution)
+        self.image.set_data(boundary_image(probs))
+        if self.contour is not None:
+            self.contour.remove()
+            self.contour = None
+        if probs.shape[0] == 2 and probs[1].min() < 0.5 < probs[1].max():
+            g0 = np.linspace(extent[0], extent[1], self.resolution)
+            g1 = np.linspace(extent[2], extent[3], self.resolution)
+            self.contour = self.ax_b.contour(g0, g1, probs[1], levels=[0.5], colors="k",
+                                             linewidths=1.0)
+        e = np.arange(1, len(h.loss) + 1)
+        self.line_train.set_data(e, h.loss)
+        self.line_val.set_data(e[: len(h.val_loss)], h.val_loss)
+        ylim = _decade_range(list(h.loss) + list(h.val_loss) + [run.start_loss])
+        if self._net0 is run.net0 and self._ylim is not None:
+            # Same data and initial weights: only widen, so runs at different η share an axis.
+            ylim = (min(ylim[0], self._ylim[0]), max(ylim[1], self._ylim[1]))
+        self._net0, self._ylim = run.net0, ylim
+        xlim = (0, max(run.target, run.epoch, 1) + 0.5)
+        self.ax_l.set_ylim(*ylim)
+        self.ax_l.set_xlim(*xlim)
+        self.loss_title.set_text(f"Loss (η = {run.eta:.3g}, m = {run.m})")
+        marks = tuple(run.eta_changes)
+        if marks != self._marks:
+            for artist in self.marks:
+                artist.remove()
+            self.marks = []
+            for epoch, eta in marks:
+                self.marks.append(self.ax_l.axvline(epoch + 0.5, color="k", ls=":", lw=1))
+                self.marks.append(self.ax_l.annotate(
+                    f"η → {eta:.3g}", (epoch + 0.5, 0.97), xycoords=("data", "axes fraction"),
+                    fontsize=8, ha="left", va="top"))
+            self._marks = marks
+        self.note.set_text(f"diverged after epoch {run.epoch} (η = {run.eta:.3g})" if h.diverged else "")
+        sweep_key = None if sweep is None else (id(sweep), len(sweep.etas), run.eta)
+        if sweep is not None and sweep_key != self._sweep_key:
+            self.ax_s.clear()
+            plot_lr_sweep(sweep, ax=self.ax_s, current_eta=run.eta)
+            self.ax_s.set_title("η sweep (same initial weights)", fontsize=10)
+        self._sweep_key = sweep_key
+        return (self._layout, id(self._data), xlim, ylim, marks, sweep_key,
+                tuple(self.fig.get_size_inches()))
+
+
+def explorer_figure(run, sweep=None, figsize=None):
+    """The explorer's views as a static pyplot figure, for handouts and printed copies.
+
+    The same drawing code as the live explorer (:class:`ExplorerViews`), with
+    the epoch and accuracy in the boundary's title.
+
+    Parameters
+    ----------
+    run : bpcore.explore.Run (e.g. ``ex.run`` from the live explorer)
+    sweep : bpcore.explore.SweepResult, optional (a third panel)
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    figsize = figsize or ((10, 3.4) if sweep is not None else (8, 3.4))
+    fig = plt.figure(figsize=figsize)
+    views = ExplorerViews(fig, resolution=80)
+    views.update(run, sweep)
+    h = run.history
+    acc = f" · accuracy {100 * h.accuracy[-1]:.0f} %" if h.accuracy and h.accuracy[-1] is not None else ""
+    views.ax_b.set_title(f"epoch {run.epoch}{acc}\n(filled: training · hollow: held-out)", fontsize=9)
+    return fig
+
+
+class ExplorerCanvas:
+    """The live explorer's figure, rendered to PNG bytes for an ``ipywidgets.Image``.
+
+    A plain ``Figure`` on the Agg canvas, outside pyplot: drawing it neither
+    shows it in the notebook nor keeps it in pyplot's list of open figures.
+    Frames blit: the axes, ticks, labels and legends are drawn once into a
+    cached background and only the moving artists (boundary image, contour,
+    points, loss curves) are drawn on top, until the limits or titles change.
+    The PNG is encoded with light compression (fast; a frame is ~40 kB).
+
+    Parameters
+    ----------
+    figsize : (width, height) in inches without the sweep panel; dpi : int
+    resolution : decision-boundary grid points per side (fewer draw faster)
+
+    Attributes
+    ----------
+    full_draws, blits : int, how many frames needed a full draw / only a blit
+    """
+
+    def __init__(self, figsize=(8, 3.0), dpi=80, resolution=60):
+        self.fig = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.size = figsize
+        self.views = ExplorerViews(self.fig, resolution)
+        self._key = None
+        self._background = None
+        self.full_draws = self.blits = 0
+
+    def render(self, run, sweep=None) -> bytes:
+        """Draw ``run`` (and ``sweep``) and return the PNG bytes."""
+        width = self.size[0] * (1.45 if sweep is not None else 1.0)
+        if abs(self.fig.get_figwidth() - width) > 1e-9:
+            self.fig.set_size_inches(width, self.size[1])
+        key = self.views.update(run, sweep)
+        dynamic = self.views.dynamic
+        if key != self._key:
+            for artist in dynamic:
+                artist.set_visible(False)
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            for artist in dynamic:
+                artist.set_visible(True)
+            self._key = key
+            self.full_draws += 1
+        else:
+            self.blits += 1
+        self.canvas.restore_region(self._background)
+        for artist in dynamic:
+            artist.axes.draw_artist(artist)
+        buf = io.BytesIO()
+        PIL.Image.fromarray(np.asarray(self.canvas.buffer_rgba())[..., :3]).save(
+            buf, format="png", compress_level=1)
+        return buf.getvalue()
