@@ -30,6 +30,7 @@ __all__ = [
     "plot_delta_norms",
     "plot_delta_norms_grid",
     "plot_activation_primes",
+    "plot_outer_product",
 ]
 
 #: tab10, colourblind-friendly in this order for up to ~6 lines.
@@ -270,3 +271,66 @@ def plot_activation_primes(names=("sigmoid", "tanh", "relu"), z=None, ax=None,
     ax.grid(True, alpha=0.3)
     ax.legend()
     return ax
+
+
+def plot_outer_product(delta, a_prev, grad_w, cell=0.6):
+    """BP4 for one example as a picture: the column δ^l times the row (a^{l-1})^T.
+
+    Drawn like a multiplication table: the row (a^{l-1})^T, shape (1, n_{l-1}),
+    on top; the column δ^l, shape (n_l, 1), on the left; and their outer
+    product ∂C/∂w^l = δ^l (a^{l-1})^T, shape (n_l, n_{l-1}), the shape of w^l,
+    in between: entry (j, k) is δ^l_j a^{l-1}_k, the row header times the
+    column header. Every cell is labelled with its value. Each panel has its
+    own colour scale, symmetric about 0 (diverging "PuOr", colourblind-safe).
+
+    Parameters
+    ----------
+    delta : array_like, shape (n_l, 1)
+        δ^l of one example (a column).
+    a_prev : array_like, shape (n_{l-1}, 1)
+        a^{l-1} of the same example (a column; drawn transposed, as a row).
+    grad_w : array_like, shape (n_l, n_{l-1})
+        The outer product, computed by the caller.
+    cell : float
+        Size of one cell in inches.
+
+    Returns
+    -------
+    matplotlib Figure with three Axes, in the order δ^l, (a^{l-1})^T, ∂C/∂w^l.
+
+    Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
+    """
+    delta = np.asarray(delta, dtype=float)
+    a_prev = np.asarray(a_prev, dtype=float)
+    grad_w = np.asarray(grad_w, dtype=float)
+    if delta.ndim != 2 or delta.shape[1] != 1 or a_prev.ndim != 2 or a_prev.shape[1] != 1:
+        raise ValueError(
+            f"delta and a_prev must be single columns of shape (n, 1); got {delta.shape} and {a_prev.shape}")
+    expected = (delta.shape[0], a_prev.shape[0])
+    if grad_w.shape != expected:
+        raise ValueError(f"grad_w must have shape (n_l, n_(l-1)) = {expected}; got {grad_w.shape}")
+    n_l, n_prev = expected
+    fig = plt.figure(figsize=(min(10.0, cell * (n_prev + 1) + 2.2), min(4.0, cell * (n_l + 1) + 1.2)),
+                     layout="constrained")
+    grid = fig.add_gridspec(2, 2, width_ratios=[1, n_prev], height_ratios=[1, n_l])
+    ax_delta, ax_row, ax_grad = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
+
+    def draw(ax, values):
+        limit = max(float(np.max(np.abs(values))), 1e-12)
+        ax.imshow(values, cmap="PuOr", vmin=-limit, vmax=limit)
+        for (r, c), v in np.ndenumerate(values):
+            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=8,
+                    color="white" if abs(v) > 0.6 * limit else "black")
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+    draw(ax_delta, delta)
+    ax_delta.set_ylabel(r"$\delta^l$" + f"  ({n_l}, 1)")
+    ax_delta.set_yticks(range(n_l), [f"j={j}" for j in range(n_l)], fontsize=7)
+    draw(ax_row, a_prev.T)
+    ax_row.set_title(r"$(a^{l-1})^T$" + f"  (1, {n_prev})", fontsize=10)
+    draw(ax_grad, grad_w)
+    ax_grad.set_xticks(range(n_prev), [f"k={k}" for k in range(n_prev)], fontsize=7)
+    ax_grad.set_xlabel(r"$\partial C/\partial w^l = \delta^l (a^{l-1})^T$" + f"  ({n_l}, {n_prev}): "
+                       + r"entry $(j, k) = \delta^l_j\, a^{l-1}_k$")
+    return fig
