@@ -179,7 +179,7 @@ def plot_curve_panels(panels, xlabel="epoch", ylabel="cost", x=None, sharey=True
     return fig
 
 
-def plot_delta_norms(norms, ax=None, title="Size of δ^l per layer", ylabel="‖δ^l‖ (mean over examples)"):
+def plot_delta_norms(norms, ax=None, title=r"Size of $\delta^l$ per layer", ylabel=r"$\|\delta^l\|$ (mean over examples)"):
     """The size of the error δ^l at each layer l = 1..L, one line per setting.
 
     Parameters
@@ -210,7 +210,7 @@ def plot_delta_norms(norms, ax=None, title="Size of δ^l per layer", ylabel="‖
     return ax
 
 
-def plot_delta_norms_grid(table, figsize=(10, 3.5), ylabel="‖δ^l‖ (mean over examples)"):
+def plot_delta_norms_grid(table, figsize=(10, 3.5), ylabel=r"$\|\delta^l\|$ (mean over examples)"):
     """|δ^l| per layer, one panel per activation, one line per initialisation.
 
     Parameters
@@ -280,8 +280,9 @@ def plot_outer_product(delta, a_prev, grad_w, cell=0.6):
     on top; the column δ^l, shape (n_l, 1), on the left; and their outer
     product ∂C/∂w^l = δ^l (a^{l-1})^T, shape (n_l, n_{l-1}), the shape of w^l,
     in between: entry (j, k) is δ^l_j a^{l-1}_k, the row header times the
-    column header. Every cell is labelled with its value. Each panel has its
-    own colour scale, symmetric about 0 (diverging "PuOr", colourblind-safe).
+    column header. Every cell is labelled with its value (2 significant
+    digits). Each panel has its own colour scale, symmetric about 0
+    (diverging "PuOr", colourblind-safe).
 
     Parameters
     ----------
@@ -319,7 +320,7 @@ def plot_outer_product(delta, a_prev, grad_w, cell=0.6):
         limit = max(float(np.max(np.abs(values))), 1e-12)
         ax.imshow(values, cmap="PuOr", vmin=-limit, vmax=limit)
         for (r, c), v in np.ndenumerate(values):
-            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=8,
+            ax.text(c, r, f"{v:.2g}", ha="center", va="center", fontsize=8,
                     color="white" if abs(v) > 0.6 * limit else "black")
         ax.set_xticks([])
         ax.set_yticks([])
