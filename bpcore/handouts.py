@@ -85,6 +85,8 @@ WIDGET_NOTE = {
     None: "(Live widget in JupyterLab; run the notebook to use it.)",
 }
 
+# Markdown links to another notebook of the series, e.g. [06](06_the_update_rule.ipynb#Summary).
+NOTEBOOK_LINK_RE = re.compile(r"(\]\(\s*)(?:\./)?(\d\d_[A-Za-z0-9_]+)\.ipynb")
 # Maintainer comments that explain nbval tags; noise on paper.
 NBVAL_COMMENT_RE = re.compile(r"^#\s*nbval-[\w-]+:.*$")
 
@@ -344,6 +346,9 @@ def make_handout_notebook(nb, version: str, name: str = "notebook", roots=()) ->
             if cell.get("cell_type") == "code":
                 cell["outputs"] = []
                 cell["execution_count"] = None
+        if cell.get("cell_type") == "markdown":
+            # links between notebooks become links between handouts of the same version
+            cell["source"] = NOTEBOOK_LINK_RE.sub(rf"\1\2-{version}.html", _source(cell))
         if cell.get("cell_type") == "code":
             lines = _source(cell).splitlines()
             while lines and NBVAL_COMMENT_RE.match(lines[0]):
@@ -359,6 +364,8 @@ def make_handout_notebook(nb, version: str, name: str = "notebook", roots=()) ->
                 outputs.append(_note_output(WIDGET_NOTE[where]))
                 info.notes.append(f"widget cell {i + 1}: note points {where or 'nowhere'}")
             cell["outputs"] = outputs
+        if cell.get("cell_type") == "code" and not _source(cell).strip() and not cell.get("outputs"):
+            continue  # an empty box helps nobody on paper
         kept.append(cell)
     nb.cells = kept
     nb.metadata["title"] = f"{info.title} ({version})"
@@ -405,13 +412,17 @@ def _exporter():
     return _EXPORTER
 
 
-def render_html(nb, info: HandoutInfo, version: str, paper: str = "a4", source_name: str = "") -> str:
-    """The handout's HTML (a string). MathJax is loaded from ``mathjax/`` next to it."""
+def render_html(nb, info: HandoutInfo, version: str, paper: str = "a4", source_name: str = "",
+                notebook_dir=None) -> str:
+    """The handout's HTML (a string). MathJax is loaded from ``mathjax/`` next to it.
+
+    ``notebook_dir``: where the notebook is, so that images its markdown links to are embedded.
+    """
     paper = paper.lower()
     if paper not in PAPERS:
         raise HandoutError(f"--paper must be one of {sorted(PAPERS)}; got {paper!r}")
     resources = {
-        "metadata": {"name": info.title, "path": ""},
+        "metadata": {"name": info.title, "path": str(notebook_dir or "")},
         "handout": {
             "version": version,
             "version_label": VERSION_LABELS[version],
@@ -693,9 +704,11 @@ def build(
     chromium=None,
     mathjax=None,
     log=print,
+    printer=None,
 ) -> list:
     """Build handouts; returns a list of dicts (notebook, version, format, path, seconds, pages, notes).
 
+    ``printer``: an open Printer to reuse (else one is started when PDFs are asked for).
     Raises HandoutError for anything the user can fix (before writing anything where possible).
     """
     import nbformat
@@ -711,7 +724,7 @@ def build(
             raise HandoutError(f"--out {out} is inside {forbidden}; handouts are never written into the notebooks folder")
 
     mathjax_dir = find_mathjax(mathjax)
-    chromium_path = find_chromium(chromium) if "pdf" in formats else None
+    chromium_path = find_chromium(chromium) if "pdf" in formats and printer is None else None
     mj_files = mathjax_files(mathjax_dir)
     folder = OutputFolder(out)
     targets = [handout_name(p, v, f) for p in paths for v in versions for f in formats]
@@ -722,7 +735,8 @@ def build(
 
     roots = {notebooks_dir.resolve().parent, Path.home(), Path(tempfile.gettempdir())}
     results = []
-    printer = Printer(chromium_path) if chromium_path else None
+    own_printer = Printer(chromium_path) if chromium_path else None
+    printer = printer or own_printer
     try:
         with tempfile.TemporaryDirectory(prefix="bpcore-handouts-") as scratch:
             scratch = Path(scratch)
@@ -746,8 +760,8 @@ def build(
                     except Exception as exc:
                         raise RuntimeError(f"{path.name} ({version}): {type(exc).__name__}: {exc}") from exc
     finally:
-        if printer:
-            printer.close()
+        if own_printer:
+            own_printer.close()
     folder.write("index.html", _index_html(folder))
     return results
 
@@ -765,7 +779,8 @@ def _build_one(path, nb, version, formats, paper, folder, scratch, printer, root
     results = []
     t0 = time.perf_counter()
     hb, info = make_handout_notebook(nb, version, name=path.stem, roots=roots)
-    page = render_html(hb, info, version, paper, source_name=f"{path.parent.name}/{path.name}")
+    page = render_html(hb, info, version, paper, source_name=f"{path.parent.name}/{path.name}",
+                       notebook_dir=path.parent)
     t_html = time.perf_counter() - t0
     if "html" in formats:
         rel = handout_name(path, version, "html")
