@@ -93,6 +93,13 @@ def boundary_image(probs, lighten: float = 0.55):
     return np.clip(np.tensordot(probs, colours, axes=(0, 0)), 0.0, 1.0)
 
 
+def _plain_log_ticks(axis, subs=(1.0,)):
+    """Log-axis ticks labelled 0.01, 0.1, 1 … (plain text: no mathtext to lay out each frame)."""
+    axis.set_major_locator(matplotlib.ticker.LogLocator(subs=subs, numticks=8))
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_locator(matplotlib.ticker.NullLocator())
+
+
 def plot_decision_boundary(net, x, y, ax=None, x_val=None, y_val=None, resolution: int = 80,
                            title=None):
     """The network's decision regions over the data.
@@ -177,7 +184,7 @@ def plot_loss(history, ax=None, eta_changes=(), title=None, epochs=None):
         ax.annotate(f"η → {eta:.3g}", (epoch + 0.5, 0.95), xycoords=("data", "axes fraction"),
                     fontsize=8, ha="left", va="top")
     if history.diverged:
-        ax.text(0.03, 0.05, f"diverged after epoch {n} (η = {history.eta:.3g})",
+        ax.text(0.03, 0.05, f"diverged in epoch {n + 1} (η = {history.eta:.3g})",
                 transform=ax.transAxes, color=DIVERGED_COLOUR, fontsize=9, fontweight="bold")
     ax.set_xlim(0, max(epochs or 0, n, 1) + 0.5)
     ax.set_xlabel("epoch")
@@ -227,8 +234,9 @@ def plot_lr_sweep(sweep, ax=None, current_eta=None):
     ax.plot(etas[ok], sweep.final_val_loss[ok], "s--", color=VAL_COLOUR, lw=1.2, ms=4,
             mfc="none", label="held-out, final")
     ax.axhline(sweep.start_loss, color="0.4", ls="--", lw=0.8, label="loss at the start")
-    finite = np.concatenate([sweep.final_loss[np.isfinite(sweep.final_loss)], [sweep.start_loss]])
-    top = float(np.nanmax(finite)) * 3 if finite.size else 1.0
+    finite = np.concatenate([sweep.final_loss, sweep.final_val_loss, [sweep.start_loss]])
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    top = float(finite.max()) * 3 if finite.size else 1.0
     if sweep.diverged.any():
         ax.plot(etas[sweep.diverged], np.full(sweep.diverged.sum(), top), "x", color=DIVERGED_COLOUR,
                 ms=9, mew=2, label="diverged")
@@ -239,10 +247,15 @@ def plot_lr_sweep(sweep, ax=None, current_eta=None):
         ax.axvline(current_eta, color=OKABE_ITO["black"], ls=":", lw=1)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    _plain_log_ticks(ax.xaxis)
+    _plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("mean cost after training")
     ax.set_title("Learning-rate sweep (same initial weights)")
-    ax.legend(fontsize=7, frameon=False, loc="best")
+    if finite.size:  # headroom above the markers for the legend
+        ax.set_ylim(finite.min() / 2, top * 40)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", ncol=2, columnspacing=0.8,
+              handlelength=1.6)
     return ax
 
 
@@ -351,15 +364,12 @@ class ExplorerViews:
         self.line_train, = ax.plot([], [], color=TRAIN_COLOUR, lw=1.6, label="training")
         self.line_val, = ax.plot([], [], color=VAL_COLOUR, lw=1.6, ls="--", label="held-out")
         ax.set_yscale("log")
-        ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 3.0), numticks=8))
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+        _plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
         ax.set_xlabel("epoch", labelpad=1)
         ax.set_ylabel("mean cost", labelpad=1)
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False,
-                  borderaxespad=0.1, handlelength=1.8)
-        self.note = ax.text(0.03, 0.05, "", transform=ax.transAxes, color=DIVERGED_COLOUR,
-                            fontsize=9, fontweight="bold")
+        ax.legend(loc="lower left", fontsize=8, frameon=False, handlelength=1.8)
+        self.note = ax.text(0.03, 0.93, "", transform=ax.transAxes, color=DIVERGED_COLOUR,
+                            fontsize=9, fontweight="bold", va="top")
         self.loss_title = ax.text(0.0, 1.02, "", transform=ax.transAxes, fontsize=10, ha="left",
                                   va="bottom")
         self.marks = []
@@ -437,7 +447,7 @@ class ExplorerViews:
                     f"η → {eta:.3g}", (epoch + 0.5, 0.97), xycoords=("data", "axes fraction"),
                     fontsize=8, ha="left", va="top"))
             self._marks = marks
-        self.note.set_text(f"diverged after epoch {run.epoch} (η = {run.eta:.3g})" if h.diverged else "")
+        self.note.set_text(f"diverged in epoch {run.epoch + 1} (η = {run.eta:.3g})" if h.diverged else "")
         sweep_key = None if sweep is None else (id(sweep), len(sweep.etas), run.eta)
         if sweep is not None and sweep_key != self._sweep_key:
             self.ax_s.clear()
