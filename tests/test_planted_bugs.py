@@ -1,0 +1,247 @@
+"""Planted bugs: the gradient checker catches each slip and names the equation.
+
+Each buggy function below is one of the slips learners make (teaching-anchors:
+σ'(a) instead of σ'(z), a missing transpose, a wrong sign, a wrong η/m scale).
+``gradcheck.check_equations`` feeds each equation numerically computed inputs,
+so a bug in one equation must fail *that* equation only:
+``report.failing_equations == ["BP2"]`` and so on. The correct functions,
+passed the same way, must pass, so the checker is not simply failing everything.
+``check_backward`` on a backward pass assembled from a buggy equation fails too,
+but can only say "backward": that is why the equation-by-equation check exists.
+"""
+
+import numpy as np
+import pytest
+
+from bpcore import backprop, check_backward, check_equations, check_update, forward, init_network
+from bpcore.backprop import Gradients
+from bpcore.costs import get_cost
+from bpcore.update import update_parameter
+
+# --- correct and buggy equations, with bpcore's signatures -----------------------
+
+
+def bp1_correct(cost, z_L, a_L, y, sigma):
+    return (a_L - y) * sigma.prime(z_L)  # quadratic cost, BP1
+
+
+def bp1_sigma_prime_of_a(cost, z_L, a_L, y, sigma):
+    return (a_L - y) * sigma.prime(a_L)  # BUG: σ'(a^L) instead of σ'(z^L)
+
+
+def bp1_wrong_sign(cost, z_L, a_L, y, sigma):
+    return (y - a_L) * sigma.prime(z_L)  # BUG: y − a instead of a − y
+
+
+def bp2_correct(w_next, delta_next, z_l, sigma):
+    return (w_next.T @ delta_next) * sigma.prime(z_l)
+
+
+def bp2_sigma_prime_of_a(w_next, delta_next, z_l, sigma):
+    return (w_next.T @ delta_next) * sigma.prime(sigma(z_l))  # BUG: σ'(a^l)
+
+
+def bp2_missing_transpose(w_next, delta_next, z_l, sigma):
+    return (w_next @ delta_next) * sigma.prime(z_l)  # BUG: w instead of w^T
+
+
+def bp2_wrong_sign(w_next, delta_next, z_l, sigma):
+    return -(w_next.T @ delta_next) * sigma.prime(z_l)  # BUG: sign
+
+
+def bp3_correct(delta_l):
+    return delta_l.sum(axis=1, keepdims=True)
+
+
+def bp3_wrong_sign(delta_l):
+    return -delta_l.sum(axis=1, keepdims=True)  # BUG: sign
+
+
+def bp4_correct(delta_l, a_prev):
+    return delta_l @ a_prev.T
+
+
+def bp4_missing_transpose(delta_l, a_prev):
+    return delta_l @ a_prev  # BUG: a^{l-1} instead of (a^{l-1})^T
+
+
+def bp4_transposed_result(delta_l, a_prev):
+    return a_prev @ delta_l.T  # BUG: (δ (a)^T)^T, shape (n_{l-1}, n_l)
+
+
+def bp4_wrong_sign(delta_l, a_prev):
+    return -(delta_l @ a_prev.T)  # BUG: sign
+
+
+def update_correct(p, grad_sum, eta, m):
+    return p - (eta / m) * grad_sum
+
+
+def update_missing_1_over_m(p, grad_sum, eta, m):
+    return p - eta * grad_sum  # BUG: sum used as if it were the mean
+
+
+def update_eta_times_m(p, grad_sum, eta, m):
+    return p - (eta * m) * grad_sum  # BUG: η·m instead of η/m
+
+
+def update_wrong_sign(p, grad_sum, eta, m):
+    return p + (eta / m) * grad_sum  # BUG: gradient ascent
+
+
+# --- problems ------------------------------------------------------------------------
+
+
+def problem(sizes, m, seed=0, hidden="sigmoid", output="sigmoid"):
+    """A sigmoid net (σ'(a) ≠ σ'(z) for a sigmoid; for ReLU they coincide) and a batch."""
+    rng = np.random.default_rng(seed)
+    net = init_network(sizes, rng, init="xavier", hidden=hidden, output=output)
+    net = net.with_params(net.w, [None] + [0.2 * rng.standard_normal(b.shape) for b in net.b[1:]])
+    x = rng.uniform(-1, 1, (sizes[0], m))
+    y = rng.uniform(0, 1, (sizes[-1], m))
+    return net, x, y
+
+
+NON_SQUARE = dict(sizes=(3, 5, 4, 2), m=6)   # every w^l non-square; m ≠ any n_l
+SQUARE = dict(sizes=(4, 4, 4, 4), m=4)       # every w^l square and m = n_{l-1}
+
+
+def test_all_correct_equations_pass_both_shapes():
+    for shape in (NON_SQUARE, SQUARE):
+        net, x, y = problem(**shape)
+        report = check_equations(net, x, y, "quadratic", bp1=bp1_correct, bp2=bp2_correct,
+                                 bp3=bp3_correct, bp4=bp4_correct)
+        assert report.passed, report.summary()
+        assert report.failing_equations == []
+        assert check_update(net, x, y, update_fn=update_correct).passed
+
+
+BUGS = [
+    # (keyword, buggy function, shape, expected failing equation)
+    ("bp1", bp1_sigma_prime_of_a, NON_SQUARE, "BP1"),
+    ("bp1", bp1_wrong_sign, NON_SQUARE, "BP1"),
+    ("bp2", bp2_sigma_prime_of_a, NON_SQUARE, "BP2"),
+    ("bp2", bp2_missing_transpose, SQUARE, "BP2"),       # same shape, wrong values
+    ("bp2", bp2_missing_transpose, NON_SQUARE, "BP2"),   # shape error in the product
+    ("bp2", bp2_wrong_sign, NON_SQUARE, "BP2"),
+    ("bp3", bp3_wrong_sign, NON_SQUARE, "BP3"),
+    ("bp4", bp4_missing_transpose, SQUARE, "BP4"),       # same shape, wrong values
+    ("bp4", bp4_missing_transpose, NON_SQUARE, "BP4"),   # shape error in the product
+    ("bp4", bp4_transposed_result, SQUARE, "BP4"),       # same shape, wrong values
+    ("bp4", bp4_transposed_result, NON_SQUARE, "BP4"),   # wrong shape returned
+    ("bp4", bp4_wrong_sign, NON_SQUARE, "BP4"),
+]
+
+
+@pytest.mark.parametrize(
+    "keyword, buggy, shape, equation", BUGS,
+    ids=[f"{b.__name__}-{'square' if s is SQUARE else 'nonsquare'}" for _, b, s, _ in BUGS],
+)
+def test_planted_bug_is_caught_and_attributed(keyword, buggy, shape, equation):
+    net, x, y = problem(**shape)
+    correct = dict(bp1=bp1_correct, bp2=bp2_correct, bp3=bp3_correct, bp4=bp4_correct)
+    report = check_equations(net, x, y, "quadratic", **{**correct, keyword: buggy})
+    assert not report.passed
+    assert report.failing_equations == [equation], report.summary()
+    # every layer of that equation is wrong with these bugs, and says so in words
+    for check in report.checks:
+        if check.equation == equation:
+            assert not check.passed
+            assert check.describe().startswith("FAIL")
+        else:
+            assert check.passed, check.describe()
+    assert f"wrong: {equation}" in report.summary()
+
+
+@pytest.mark.parametrize("buggy", [bp2_missing_transpose, bp4_missing_transpose, bp4_transposed_result])
+def test_shape_errors_from_a_missing_transpose_are_reported_not_raised(buggy):
+    net, x, y = problem(**NON_SQUARE)
+    keyword = buggy.__name__[:3]
+    report = check_equations(net, x, y, **{keyword: buggy})
+    failing = report.failures
+    assert failing and all(c.equation == keyword.upper() for c in failing)
+    for c in failing:
+        assert c.rel_error == float("inf")
+        assert "transpose" in c.error, c.error
+        assert "transpose" in c.describe()
+
+
+def test_square_missing_transpose_is_caught_by_values_not_shapes():
+    net, x, y = problem(**SQUARE)
+    for keyword, buggy in (("bp2", bp2_missing_transpose), ("bp4", bp4_missing_transpose),
+                           ("bp4", bp4_transposed_result)):
+        report = check_equations(net, x, y, **{keyword: buggy})
+        for c in report.failures:
+            assert c.error == ""                       # it ran and had the right shape ...
+            assert np.isfinite(c.rel_error) and c.rel_error > 1e-2   # ... but wrong numbers
+            assert c.worst_index is not None
+
+
+def test_sigma_prime_of_a_is_invisible_for_relu_which_is_why_we_test_sigmoid():
+    """ReLU'(ReLU(z)) = ReLU'(z): the σ'(a) slip only shows for a curved σ."""
+    net, x, y = problem((3, 4, 2), 3, hidden="relu", output="relu")
+    assert check_equations(net, x, y, bp1=bp1_sigma_prime_of_a, bp2=bp2_sigma_prime_of_a).passed
+    net, x, y = problem((3, 4, 2), 3, hidden="tanh", output="tanh")
+    assert check_equations(net, x, y, bp1=bp1_sigma_prime_of_a).failing_equations == ["BP1"]
+    assert check_equations(net, x, y, bp2=bp2_sigma_prime_of_a).failing_equations == ["BP2"]
+
+
+def test_a_bug_in_bp1_does_not_spill_into_bp2_bp3_bp4():
+    """The isolation that makes attribution possible: all other equations still pass."""
+    net, x, y = problem((2, 3, 3, 1), 5)
+    report = check_equations(net, x, y, bp1=bp1_sigma_prime_of_a)
+    assert report.failing_equations == ["BP1"]
+    assert all(c.passed for c in report.checks if c.equation in ("BP2", "BP3", "BP4"))
+
+
+UPDATE_BUGS = [update_missing_1_over_m, update_eta_times_m, update_wrong_sign]
+
+
+@pytest.mark.parametrize("buggy", UPDATE_BUGS, ids=[f.__name__ for f in UPDATE_BUGS])
+def test_update_scale_bugs_are_caught(buggy):
+    net, x, y = problem((3, 4, 2), m=4)  # m ≥ 2, or a missing 1/m would be invisible
+    report = check_update(net, x, y, update_fn=buggy, eta=0.5)
+    assert report.failing_equations == ["update"]
+    assert all(not c.passed for c in report.checks)  # every w^l and b^l
+    assert {c.quantity for c in report.checks} == {"w^1", "b^1", "w^2", "b^2"}
+    assert check_update(net, x, y, update_fn=update_correct, eta=0.5).passed
+    assert check_update(net, x, y, update_fn=update_parameter, eta=0.5).passed
+
+
+# --- end to end: check_backward sees the bug but cannot say where -----------------------
+
+
+def backward_from(bp1=bp1_correct, bp2=bp2_correct, bp3=bp3_correct, bp4=bp4_correct):
+    """A backward pass composed from the given equations (quadratic cost)."""
+
+    def backward_fn(net, x, y, cost):
+        L = net.L
+        z, a = forward(net, x)
+        delta = [None] * (L + 1)
+        delta[L] = bp1(cost, z[L], a[L], y, net.sigma(L))
+        for l in range(L - 1, 0, -1):
+            delta[l] = bp2(net.w[l + 1], delta[l + 1], z[l], net.sigma(l))
+        grad_b = [None] + [bp3(delta[l]) for l in range(1, L + 1)]
+        grad_w = [None] + [bp4(delta[l], a[l - 1]) for l in range(1, L + 1)]
+        return Gradients(grad_w, grad_b, delta, z, a, x.shape[1])
+
+    return backward_fn
+
+
+@pytest.mark.parametrize("keyword, buggy, shape, equation", BUGS,
+                         ids=[f"{b.__name__}-{'square' if s is SQUARE else 'nonsquare'}"
+                              for _, b, s, _ in BUGS])
+def test_check_backward_fails_on_a_composed_buggy_backward(keyword, buggy, shape, equation):
+    net, x, y = problem(**shape)
+    assert check_backward(net, x, y, backward_fn=backward_from()).passed
+    report = check_backward(net, x, y, backward_fn=backward_from(**{keyword: buggy}))
+    assert report.failing_equations == ["backward"]
+
+
+def test_composed_correct_backward_equals_bpcores():
+    net, x, y = problem(**NON_SQUARE)
+    ours = backward_from()(net, x, y, get_cost("quadratic"))
+    theirs = backprop.backward(net, x, y, "quadratic")
+    for l in range(1, net.L + 1):
+        np.testing.assert_allclose(ours.grad_w[l], theirs.grad_w[l], rtol=1e-13, atol=1e-16)
+        np.testing.assert_allclose(ours.grad_b[l], theirs.grad_b[l], rtol=1e-13, atol=1e-16)
