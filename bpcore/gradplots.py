@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 __all__ = [
     "COLOURS",
@@ -203,6 +204,7 @@ def plot_delta_norms(norms, ax=None, title=r"Size of $\delta^l$ per layer", ylab
         ax.semilogy(layers, np.maximum(values, 1e-300), label=label, color=style["color"],
                     linestyle=style["linestyle"], marker=style["marker"], markersize=4)
     ax.set_xlabel("layer l")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
