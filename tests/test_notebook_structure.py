@@ -67,6 +67,21 @@ def _output_text(output) -> str:
     return "\n".join(parts)
 
 
+def _normalise(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def _stdout(cell) -> str:
+    return "".join(_src({"source": o.get("text", "")}) for o in cell.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
+
+
+def _result_block(cell):
+    """The text of the first ``` block after '**The result should be:**', normalised (None if none)."""
+    m = re.search(r"\*\*The result should be:\*\*\s*```[^\n]*\n(.*?)```", _src(cell), re.S)
+    return _normalise(m.group(1)) if m else None
+
+
 def structure_problems(nb: dict, number: int) -> list:
     """Everything about one notebook's structure and stored outputs that breaks the series' rules."""
     found = []
@@ -149,6 +164,11 @@ def structure_problems(nb: dict, number: int) -> list:
                 found.append(f"{name}: no '**The result should be:**' cell after the exercise cell")
         if not stubs and not any(c["cell_type"] == "markdown" for c in solutions):
             found.append(f"{name}: neither an 'exercise' code cell nor a written solution")
+        expected = [_result_block(c) for c in block if c["cell_type"] == "markdown"
+                    and "**The result should be:**" in _src(c)]
+        printed = [_normalise(_stdout(c)) for c in block if c["cell_type"] == "code" and "solution" in _tags(c)]
+        if expected and expected[0] is not None and printed and expected[0] not in printed[-1]:
+            found.append(f"{name}: 'The result should be' differs from what the stored solution prints")
     for c in cells:
         if "solution" in _tags(c) and not _hidden(c):
             found.append("a cell tagged 'solution' is not collapsed")
@@ -270,6 +290,8 @@ BREAKAGES = [
     ("no expected result", lambda c: c[11].update(source="Try it."), "The result should be"),
     ("exercise number", lambda c: c[13].update(source="### Exercise 7.3: Two"), "numbered 7.1, 7.2"),
     ("too few exercises", lambda c: c[13].update(source="### Two"), "needs 2–4 exercises"),
+    ("expected result differs from the solution's output", lambda c: c[11].update(
+        source="**The result should be:**\n\n```\n2\n```"), "differs from what the stored solution prints"),
     ("execution counts", lambda c: c[6].update(execution_count=5), "counts 1..4"),
     ("stored error", lambda c: c[6]["outputs"].append(
         {"output_type": "error", "ename": "ValueError", "evalue": "x", "traceback": []}), "stored error output"),
