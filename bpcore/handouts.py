@@ -71,6 +71,9 @@ VERSION_LABELS = {"student": "Student version", "instructor": "Instructor versio
 FORMATS = ("html", "pdf")
 PAPERS = {"a4": "A4", "letter": "Letter"}
 PDF_MARGINS = {"top": "16mm", "right": "14mm", "bottom": "18mm", "left": "14mm"}
+PAPER_WIDTH_MM = {"a4": 210.0, "letter": 215.9}
+# Lay the page out (and let MathJax measure) at the printable width of the paper, in CSS px.
+PRINT_WIDTH_PX = {k: round((w - 28.0) / 25.4 * 96) for k, w in PAPER_WIDTH_MM.items()}
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -490,6 +493,15 @@ def find_chromium(explicit=None) -> str:
     raise HandoutError(f"chromium was not found (looked for {', '.join(CHROMIUM_NAMES)} on PATH). {INSTALL_CHROMIUM}")
 
 
+# Equations wider than the text column (they would be cut off on paper): their text.
+_TOO_WIDE_JS = """
+() => Array.from(document.querySelectorAll('.mjx-chtml')).filter(m => {
+  const box = (m.closest('.jp-RenderedHTMLCommon') || document.body).getBoundingClientRect();
+  return m.getBoundingClientRect().right > box.right + 1;
+}).map(m => (m.textContent || '').slice(0, 60))
+"""
+
+
 class Printer:
     """One headless chromium (through playwright) that prints local HTML files to PDF, offline."""
 
@@ -523,7 +535,7 @@ class Printer:
 
     def print_pdf(self, html_path: Path, paper: str, footer: str) -> tuple:
         """PDF bytes of a local HTML file, after MathJax has typeset. Returns (pdf, notes)."""
-        context = self._browser.new_context()
+        context = self._browser.new_context(viewport={"width": PRINT_WIDTH_PX[paper], "height": 1000})
         blocked = []
 
         def offline(route):
@@ -539,6 +551,7 @@ class Printer:
             # On paper MathJax's hidden MathML copy for screen readers only doubles the text; skip it.
             context.add_init_script("window.MathJax = {menuSettings: {assistiveMML: false}};")
             page = context.new_page()
+            page.emulate_media(media="print")
             page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
             try:
                 page.wait_for_function(
@@ -553,6 +566,7 @@ class Printer:
                 ) from None
             page.evaluate("document.fonts.ready.then(() => true)")
             errors = page.evaluate("document.querySelectorAll('.mjx-merror, .MathJax_Error').length")
+            too_wide = page.evaluate(_TOO_WIDE_JS)
             pdf = page.pdf(
                 format=PAPERS[paper],
                 print_background=True,
@@ -571,6 +585,8 @@ class Printer:
         notes = []
         if errors:
             notes.append(f"{errors} maths error(s)")
+        if too_wide:
+            notes.append(f"{len(too_wide)} equation(s) wider than the page, e.g. {too_wide[0]!r}")
         if blocked:
             notes.append(f"blocked {len(blocked)} network request(s), e.g. {blocked[0]}")
         return pdf, notes
