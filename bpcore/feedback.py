@@ -588,7 +588,8 @@ def _bp1_cases(cost, seed):
         L = net.L
         numeric = _numeric_delta(net, g, L, y, cost)
         label = f"n_L = {sizes[-1]}, m = {m}"
-        cases.append(_Case(label, (g.z[L], g.a[L], y), (g.delta[L],), numeric, {"m": m}))
+        expected = output_error(cost, g.z[L], g.a[L], y, SIGMOID)
+        cases.append(_Case(label, (g.z[L], g.a[L], y), (expected,), numeric, {"m": m}))
     return cases
 
 
@@ -744,7 +745,8 @@ def check_bp2(fn) -> Feedback:
         net, x, y, g = _network(sizes, m, seed)
         l = 1
         cases.append(_Case(f"n_l = {sizes[1]}, n_{{l+1}} = {sizes[2]}, m = {m}",
-                           (net.w[2], g.delta[2], g.z[1]), (g.delta[1],),
+                           (net.w[2], g.delta[2], g.z[1]),
+                           (backpropagate_error(net.w[2], g.delta[2], g.z[1], SIGMOID),),
                            _numeric_delta(net, g, l, y, "quadratic"), {"m": m}))
 
     def gen(c, back, deriv):
@@ -821,7 +823,7 @@ def check_bp3(fn) -> Feedback:
     """
     cases = []
     for label, net, x, y, g, l, m in _layer_cases(51):
-        cases.append(_Case(label, (g.delta[l],), (g.grad_b[l],),
+        cases.append(_Case(label, (g.delta[l],), (bias_gradient(g.delta[l]),),
                            _numeric_param(net, x, y, "quadratic", net.b[l]), {"m": m}))
     d = lambda c: c.args[0]  # noqa: E731
     slips = [
@@ -882,7 +884,7 @@ def check_bp4(fn) -> Feedback:
     """
     cases = []
     for label, net, x, y, g, l, m in _layer_cases(61):
-        cases.append(_Case(label, (g.delta[l], g.a[l - 1]), (g.grad_w[l],),
+        cases.append(_Case(label, (g.delta[l], g.a[l - 1]), (weight_gradient(g.delta[l], g.a[l - 1]),),
                            _numeric_param(net, x, y, "quadratic", net.w[l]), {"m": m}))
     slips = [
         _Slip("missing_transpose", lambda c: c.args[0] @ c.args[1],
