@@ -107,8 +107,9 @@ def mean_cost(net: Network, x, y, cost="quadratic") -> float:
     """The mean cost (1/m) Σ_x C_x over the m columns of x."""
     cost = get_cost(cost)
     a_L = forward(net, x)[1][-1]
+    y = check_y(y, net.sizes[-1], a_L.shape[1])  # a mismatched y would broadcast silently
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return cost.value(a_L, y) / x.shape[1]
+        return cost.value(a_L, y) / a_L.shape[1]
 
 
 def _batch_size(m, N) -> int:
@@ -167,8 +168,20 @@ def sgd_epoch(net: Network, x, y, cost, eta, m, rng) -> Network:
     return net
 
 
-def _finite(net: Network) -> bool:
-    return all(np.isfinite(net.w[l]).all() and np.isfinite(net.b[l]).all() for l in range(1, net.L + 1))
+def _finite_loss(net: Network, x, y, cost) -> float:
+    """The mean cost on (x, y), or NaN if a parameter or any z^l is not finite.
+
+    Finite but huge weights can overflow in the forward pass (w^l a^{l-1} → ±inf);
+    a sigmoid or softmax then turns ±inf into exact 0s and 1s and the clipped
+    cost stays finite, so the overflow itself must count as divergence. Call
+    inside ``np.errstate(over="ignore", invalid="ignore")``.
+    """
+    if not all(np.isfinite(net.w[l]).all() and np.isfinite(net.b[l]).all() for l in range(1, net.L + 1)):
+        return float("nan")
+    z, a = forward(net, x, check=False)
+    if not all(np.isfinite(z[l]).all() for l in range(1, net.L + 1)):
+        return float("nan")
+    return cost.value(a[-1], y) / x.shape[1]
 
 
 def train(
@@ -241,7 +254,7 @@ def train(
     for epoch in range(1, epochs + 1):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             new_net = sgd_epoch(net, x, y, cost, eta, m, rng)
-            loss = mean_cost(new_net, x, y, cost) if _finite(new_net) else float("nan")
+            loss = _finite_loss(new_net, x, y, cost)
         if not np.isfinite(loss) or loss > explode_factor * max(start_loss, 1e-12):
             what = "became NaN or infinite" if not np.isfinite(loss) else (
                 f"exploded to {loss:.3g} (it started at {start_loss:.3g})")
