@@ -727,7 +727,12 @@ def build(
     ``printer``: an open Printer to reuse (else one is started when PDFs are asked for).
     Raises HandoutError for anything the user can fix (before writing anything where possible).
     """
-    import nbformat
+    try:
+        import nbconvert  # noqa: F401  (checked here, used by render_html)
+        import nbformat
+    except ImportError as exc:
+        raise HandoutError(f"handouts need nbformat and nbconvert ({exc}): `pip install nbconvert`, "
+                           "or `pip install -r requirements.txt` for everything") from None
 
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
     paper = paper.lower()
