@@ -56,7 +56,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent / "handout_assets"
@@ -242,7 +242,6 @@ class HandoutInfo:
     title: str
     subtitle: str = ""
     objectives: str = ""
-    notes: list = field(default_factory=list)
 
 
 def _widget_note_position(cells, i):
@@ -320,9 +319,7 @@ def make_handout_notebook(nb, version: str, name: str = "notebook", roots=()) ->
         if cell.get("cell_type") == "markdown" and text.lstrip().startswith(NAV_MARK):
             continue
         early = all(c.get("cell_type") == "markdown" for c in cells[:i])
-        if early and cell.get("cell_type") == "markdown" and (
-            OBJECTIVES_RE.search(text) or TIME_RE.match(text)
-        ) and not text.lstrip().startswith("## 1"):
+        if early and cell.get("cell_type") == "markdown" and (OBJECTIVES_RE.search(text) or TIME_RE.match(text)):
             header.append(text.strip())
             continue
         body.append(cell)
@@ -345,7 +342,8 @@ def make_handout_notebook(nb, version: str, name: str = "notebook", roots=()) ->
             try:
                 cell["source"], _ = replace_solution_regions(_source(cell), stub)
             except ValueError as exc:
-                raise HandoutError(f"{name}: cell {i + 1}: {exc}") from None
+                first = _source(cell).strip().splitlines()[0]
+                raise HandoutError(f"{name}: the cell starting {first!r}: {exc}") from None
             if cell.get("cell_type") == "code":
                 cell["outputs"] = []
                 cell["execution_count"] = None
@@ -363,9 +361,7 @@ def make_handout_notebook(nb, version: str, name: str = "notebook", roots=()) ->
             if "widget" in tags:
                 outputs, had_widget = [], True
             if had_widget:
-                where = _widget_note_position(body, i)
-                outputs.append(_note_output(WIDGET_NOTE[where]))
-                info.notes.append(f"widget cell {i + 1}: note points {where or 'nowhere'}")
+                outputs.append(_note_output(WIDGET_NOTE[_widget_note_position(body, i)]))
             cell["outputs"] = outputs
         if cell.get("cell_type") == "code" and not _source(cell).strip() and not cell.get("outputs"):
             continue  # an empty box helps nobody on paper

@@ -150,6 +150,11 @@ def test_solution_markers_keep_indentation_and_reject_unbalanced():
         replace_solution_regions("### BEGIN SOLUTION\nx = 1", CODE_STUB)
     with pytest.raises(ValueError, match="without"):
         replace_solution_regions("x = 1\n### END SOLUTION", CODE_STUB)
+    # in a notebook: a clear error naming the notebook and the cell, never a leaked solution
+    nb = _sample()
+    nb.cells.append(nbformat.v4.new_code_cell("def g():\n    ### BEGIN SOLUTION\n    return 1"))
+    with pytest.raises(HandoutError, match=r"sample: the cell starting 'def g\(\):'.*without"):
+        make_handout_notebook(nb, "student", name="sample")
 
 
 def test_header_has_title_objectives_contents_and_no_navigation_or_cdn():
