@@ -168,20 +168,31 @@ def sgd_epoch(net: Network, x, y, cost, eta, m, rng) -> Network:
     return net
 
 
-def _finite_loss(net: Network, x, y, cost) -> float:
-    """The mean cost on (x, y), or NaN if a parameter or any z^l is not finite.
+# Weighted inputs this large mean the step size has blown the weights up: every
+# sigmoid/tanh is saturated (σ' = 0 to machine precision) and a clipped
+# cross-entropy stops growing, so the loss alone would not show the divergence.
+Z_LIMIT = 1e8
 
-    Finite but huge weights can overflow in the forward pass (w^l a^{l-1} → ±inf);
-    a sigmoid or softmax then turns ±inf into exact 0s and 1s and the clipped
-    cost stays finite, so the overflow itself must count as divergence. Call
-    inside ``np.errstate(over="ignore", invalid="ignore")``.
+
+def _divergence_check(net: Network, x, y, cost):
+    """The mean cost on (x, y), and why training diverged (or None).
+
+    Diverged means: a parameter or some z^l is not finite (finite but huge
+    weights can overflow in w^l a^{l-1}), or some |z^l| exceeds ``Z_LIMIT``, or
+    the loss is not finite. Call inside ``np.errstate(over="ignore", invalid="ignore")``.
     """
     if not all(np.isfinite(net.w[l]).all() and np.isfinite(net.b[l]).all() for l in range(1, net.L + 1)):
-        return float("nan")
+        return float("nan"), "the loss became NaN or infinite (the weights overflowed)"
     z, a = forward(net, x, check=False)
     if not all(np.isfinite(z[l]).all() for l in range(1, net.L + 1)):
-        return float("nan")
-    return cost.value(a[-1], y) / x.shape[1]
+        return float("nan"), "the loss became NaN or infinite (the weighted inputs z overflowed)"
+    z_max = max(float(np.max(np.abs(z[l]))) for l in range(1, net.L + 1))
+    loss = cost.value(a[-1], y) / x.shape[1]
+    if z_max > Z_LIMIT:
+        return loss, f"the weighted inputs reached |z| = {z_max:.2g}, so the units are saturated and learning has stopped"
+    if not np.isfinite(loss):
+        return loss, "the loss became NaN or infinite"
+    return loss, None
 
 
 def train(
@@ -254,23 +265,24 @@ def train(
     for epoch in range(1, epochs + 1):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             new_net = sgd_epoch(net, x, y, cost, eta, m, rng)
-            loss = _finite_loss(new_net, x, y, cost)
-        if not np.isfinite(loss) or loss > explode_factor * max(start_loss, 1e-12):
-            what = "became NaN or infinite" if not np.isfinite(loss) else (
-                f"exploded to {loss:.3g} (it started at {start_loss:.3g})")
+            loss, why = _divergence_check(new_net, x, y, cost)
+        if why is None and loss > explode_factor * max(start_loss, 1e-12):
+            why = f"the loss exploded to {loss:.3g} (it started at {start_loss:.3g})"
+        if why is not None:
             history.diverged = True
             history.message = (
-                f"Training diverged in epoch {epoch}: the loss {what} with learning rate "
-                f"eta={eta:g}. The step (eta/m)·Σ∂C/∂w is too large; try a smaller eta, "
+                f"Training diverged in epoch {epoch} with learning rate eta={eta:g}: {why}. "
+                f"The step (eta/m)·Σ∂C/∂w is too large; try a smaller eta, "
                 f"e.g. eta={eta / 10:g}. The network returned is the one from before this epoch."
             )
             return net, history
         net = new_net
         history.loss.append(loss)
-        history.accuracy.append(accuracy(net, x, y) if classify else None)
-        if has_val:
-            history.val_loss.append(mean_cost(net, x_val, y_val, cost))
-            history.val_accuracy.append(accuracy(net, x_val, y_val) if classify else None)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            history.accuracy.append(accuracy(net, x, y) if classify else None)
+            if has_val:
+                history.val_loss.append(mean_cost(net, x_val, y_val, cost))
+                history.val_accuracy.append(accuracy(net, x_val, y_val) if classify else None)
         if callback is not None and callback(epoch, net, history) is False:
             history.stopped = True
             history.message = f"Stopped by the callback after epoch {epoch}."
