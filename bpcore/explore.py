@@ -64,6 +64,7 @@ __all__ = [
     "diagnose",
     "live_maths_html",
     "check_sgd_epoch",
+    "check_update_ratio",
 ]
 
 #: Data sets the explorer offers, and their default noise levels.
@@ -516,8 +517,7 @@ def live_numbers(net: Network, x, y, cost, eta: float, m: int) -> LiveNumbers:
     Computed by :func:`bpcore.backprop.backward` on the first m columns of
     ``x`` (a fixed probe minibatch of the size training uses), at the current
     weights. ``ratio[l] = (η/m)·‖Σ_x ∂C_x/∂w^l‖ / ‖w^l‖`` is the relative size
-    of the next update of w^l; about 1e-3 is healthy (CS231n), above ~1e-1
-    the steps overshoot, below ~1e-5 training crawls.
+    of the next update of w^l (see :func:`ratio_verdict` for what is healthy).
 
     Parameters
     ----------
@@ -544,10 +544,20 @@ def live_numbers(net: Network, x, y, cost, eta: float, m: int) -> LiveNumbers:
 
 
 def ratio_verdict(ratio: float) -> str:
-    """Plain words for an update/weight ratio: 'tiny', 'small', 'healthy', 'large' or 'huge'."""
-    if not np.isfinite(ratio) or ratio > 1e-1:
+    """Plain words for an update/weight ratio.
+
+    'zero' (no gradient reaches the layer: dead ReLUs or saturated units),
+    'tiny' (< 1e-6), 'small' (< 1e-4), 'healthy' (up to 3e-2), 'large' (up to
+    0.3) or 'huge'. CS231n's rule of thumb for large networks is ≈ 1e-3; the
+    small networks here train well from about 1e-4 to a few 1e-2 and start
+    to overshoot when one step moves the weights by a third of their size
+    (calibrated on moons, circles, spiral and gauss with tanh and ReLU).
+    """
+    if not np.isfinite(ratio) or ratio > 0.3:
         return "huge"
-    if ratio > 1e-2:
+    if ratio == 0:
+        return "zero"
+    if ratio > 3e-2:
         return "large"
     if ratio >= 1e-4:
         return "healthy"
@@ -635,7 +645,7 @@ _EQUATIONS = [
     ("update", r"w^l \to w^l - \tfrac{\eta}{m} \sum_x \partial C_x / \partial w^l"),
 ]
 _VERDICT_COLOUR = {"tiny": "#0072B2", "small": "#0072B2", "healthy": "#009E73",
-                   "large": "#D55E00", "huge": "#D55E00"}
+                   "large": "#E69F00", "huge": "#D55E00", "zero": "#D55E00"}
 
 
 def _layers(values, fmt="{:.2g}", sym="") -> str:
@@ -662,15 +672,19 @@ def live_maths_html(numbers: LiveNumbers) -> str:
         v = ratio_verdict(r)
         cells.append(f"{l}: <span style='color:{_VERDICT_COLOUR[v]}'>{r:.1e} ({v})</span>")
     rows.append((_EQUATIONS[4], f"(η/m)·|∇w<sup>l</sup>|/|w<sup>l</sup>| for l = " + ", ".join(cells)))
-    worst = max(numbers.ratio[1:], key=lambda r: r if np.isfinite(r) else math.inf)
-    verdict = ratio_verdict(worst)
+    ratios = numbers.ratio[1:]
+    worst = max(ratios, key=lambda r: r if np.isfinite(r) else math.inf)
+    verdict = "zero" if any(r == 0 for r in ratios) else ratio_verdict(worst)
     advice = {
-        "huge": "each step changes the weights by more than a tenth of their size: expect jumps, "
+        "huge": "one step moves the weights by a third of their size or more: expect jumps, "
                 "oscillation or divergence. A smaller η would be steadier.",
-        "large": "big steps: fast at first, but the loss may bounce. Try a somewhat smaller η if it does.",
-        "healthy": "steps of about a thousandth of the weights, the range CS231n calls healthy (≈1e-3).",
+        "large": "big steps: fast progress, but the loss may bounce. If it does, try a smaller η.",
+        "healthy": "steps small against the weights but not negligible: these networks train well "
+                   "here (CS231n's rule of thumb for big networks is ≈ 1e-3).",
         "small": "small steps: training is slow. A larger η would get there sooner.",
         "tiny": "tiny steps: the weights hardly move. Increase η.",
+        "zero": "no gradient reaches at least one layer (every ReLU is off, or the units are "
+                "saturated): the network has stopped learning. Press Reset and use a smaller η.",
     }[verdict]
     body = "".join(
         f"<tr><td><b>{name}</b></td><td>${tex}$</td><td>{now}</td></tr>" for (name, tex), now in rows)
@@ -678,67 +692,174 @@ def live_maths_html(numbers: LiveNumbers) -> str:
         "<div class='bp-maths-body'>"
         f"<table><tr><th></th><th>equation</th><th>now (η = {numbers.eta:.3g}, m = {numbers.m}, "
         f"one minibatch)</th></tr>{body}</table>"
-        f"<p>Largest update/weight ratio {worst:.1e}: {advice}</p></div>"
+        f"<p><b>{verdict}</b> (largest update/weight ratio {worst:.1e}): {advice}</p></div>"
     )
 
 
-def _reference_epoch(net, x, y, cost, scale, perm):
+def _reference_epoch(net, x, y, cost, scale, perm, m):
     """One epoch with step w → w − scale·Σ∂C/∂w over the columns in ``perm`` order."""
-    from .backprop import backward as _backward
-
-    m = 5
     for k in range(0, x.shape[1], m):
         cols = perm[k:k + m]
-        g = _backward(net, x[:, cols], y[:, cols], cost)
+        g = backward(net, x[:, cols], y[:, cols], cost)
         net = net.with_params(
             [None] + [net.w[l] - scale * g.grad_w[l] for l in range(1, net.L + 1)],
             [None] + [net.b[l] - scale * g.grad_b[l] for l in range(1, net.L + 1)])
     return net
 
 
-def check_sgd_epoch(fn, seed: int = 0) -> str:
-    """Compare a learner's one-epoch SGD ``fn(net, x, y, cost, eta, m, rng)`` with bpcore's.
+def _feedback(passed, equation, formula, lines, slip=None):
+    from .feedback import Feedback
 
-    Runs both on a small moons problem (N = 30, m = 5) from the same seed and
-    returns a message: agreement, or which slip the result matches (steps m
-    times too large or too small, the wrong sign, no shuffle). Used in
-    ``notebooks/07_training_on_toy_data.ipynb``, Exercise 7.1.
+    head = f"✓ {equation} correct: {formula}" if passed else f"✗ {equation}: {formula} — not right yet."
+    foot = [] if passed else ["(Taught in 07_training_on_toy_data.ipynb.)"]
+    return Feedback(passed, equation, "\n".join([head, *lines, *foot]), slip)
+
+
+def _call(fn, equation, formula, *args):
+    """(result, None) or (None, Feedback) when the learner's function raised."""
+    from .feedback import Feedback
+
+    if not callable(fn):
+        return None, Feedback(False, equation, f"✗ {equation}: pass your function itself, e.g. "
+                              f"check(my_function), not its result; got a {type(fn).__name__}.",
+                              "not_callable")
+    try:
+        with np.errstate(all="ignore"):
+            return fn(*args), None
+    except NotImplementedError as exc:
+        detail = f" ({exc})" if str(exc) else ""
+        return None, Feedback(False, equation, f"✗ {equation}: not implemented yet{detail}. Replace the "
+                              "`raise NotImplementedError` line with your code, run the cell, then "
+                              "run the check again.", "not_implemented")
+    except Exception as exc:  # noqa: BLE001 - reported to the learner, no traceback
+        return None, _feedback(False, equation, formula,
+                               [f"Your function raised {type(exc).__name__}: {exc}"], "exception")
+
+
+_EPOCH = "one epoch of minibatch SGD"
+_EPOCH_FORMULA = "shuffle, then w → w − (η/m) Σ_x ∂C_x/∂w for each block of m columns"
+
+
+def check_sgd_epoch(fn, seed: int = 0):
+    """Check a learner's epoch of minibatch SGD, ``fn(net, x, y, cost, eta, m, rng) -> Network``.
+
+    Runs it and :func:`bpcore.train.sgd_epoch` on a small moons problem
+    (N = 45, m = 5, η = 0.5) with generators from the same seed. Recognises
+    steps m times too large or too small, the wrong sign, a missing shuffle
+    and an unchanged network.
+
+    Returns
+    -------
+    bpcore.feedback.Feedback
+
+    Taught in ``notebooks/07_training_on_toy_data.ipynb`` (Exercise 7.1).
     """
     from .train import sgd_epoch
 
-    s = Settings(dataset="moons", n=40, hidden_layers=1, width=5, eta=0.5, batch_size=5, seed=seed)
+    s = Settings(dataset="moons", n=60, hidden_layers=1, width=5, batch_size=5, seed=seed)
     data, net, eta, m = make_data(s), make_network(s), 0.5, 5
     x, y, N = data.x, data.y, data.x.shape[1]
     want = sgd_epoch(net, x, y, s.cost, eta, m, np.random.default_rng(seed))
-    try:
-        got = fn(net, x, y, s.cost, eta, m, np.random.default_rng(seed))
-    except NotImplementedError:
-        return "Not implemented yet: replace the raise with your epoch of minibatch SGD."
+    got, problem = _call(fn, _EPOCH, _EPOCH_FORMULA, net, x.copy(), y.copy(), s.cost, eta, m,
+                         np.random.default_rng(seed))
+    if problem is not None:
+        return problem
     if not isinstance(got, Network):
-        return (f"Your function should return a Network (bpcore.update returns one); "
-                f"it returned {type(got).__name__}.")
+        return _feedback(False, _EPOCH, _EPOCH_FORMULA, [
+            f"Your function returned {type(got).__name__}; return the Network that update() "
+            "gives back after the last minibatch."], "returned_none" if got is None else "wrong_type")
 
     def same(a):
-        return all(np.allclose(a.w[l], got.w[l]) and np.allclose(a.b[l], got.b[l])
-                   for l in range(1, net.L + 1))
+        return all(a.w[l].shape == got.w[l].shape and np.allclose(a.w[l], got.w[l])
+                   and np.allclose(a.b[l], got.b[l]) for l in range(1, net.L + 1))
 
     if same(want):
-        return "Correct: your epoch gives the same weights and biases as bpcore.train.sgd_epoch."
+        return _feedback(True, _EPOCH, _EPOCH_FORMULA, [
+            f"Your epoch gives the same weights and biases as bpcore.train.sgd_epoch "
+            f"(N = {N}, m = {m}, η = {eta:g}, {N // m} steps)."])
     if same(net):
-        return "Your weights did not change: return the network that update() gives back."
+        return _feedback(False, _EPOCH, _EPOCH_FORMULA, [
+            "The weights did not change: keep the network that update() returns "
+            "(net = update(net, grads, eta)) and return it at the end."], "wrong_values")
     perm = np.random.default_rng(seed).permutation(N)
     slips = [
-        ((eta, perm), "Your steps are m times too large: backward() returns the SUM over the "
-                      "minibatch, so the update rule divides it by m: w → w − (η/m) Σ_x ∂C_x/∂w."),
-        ((eta / m ** 2, perm), "Your steps are m times too small: divide the summed gradient by m "
-                               "once (update() already does it)."),
-        ((-eta / m, perm), "Your steps go uphill: the update rule SUBTRACTS (η/m) Σ_x ∂C_x/∂w."),
-        ((eta / m, np.arange(N)), "You did not shuffle: take perm = rng.permutation(N) once per "
-                                  "epoch and walk through the columns x[:, perm] in blocks of m."),
+        ((eta, perm), "missing_1_over_m",
+         "Your steps are m times too large: backward() returns the SUM over the minibatch, so the "
+         "update divides it by m: w → w − (η/m) Σ_x ∂C_x/∂w."),
+        ((eta / m ** 2, perm), "wrong_scale",
+         "Your steps are m times too small: divide the summed gradient by m once (update() already "
+         "does it; do not average the gradients first)."),
+        ((-eta / m, perm), "wrong_sign",
+         "Your steps go uphill: the update SUBTRACTS (η/m) Σ_x ∂C_x/∂w."),
+        ((eta / m, np.arange(N)), None,
+         "You did not shuffle: take perm = rng.permutation(N) once per epoch and walk through the "
+         "columns x[:, perm] in blocks of m."),
     ]
-    for (scale, order), message in slips:
-        if same(_reference_epoch(net, x, y, s.cost, scale, order)):
-            return message
-    return ("Your weights differ from bpcore.train.sgd_epoch. Shuffle once with "
-            "perm = rng.permutation(N), then for each block of m columns of x[:, perm] run "
-            "backward() and update() (w → w − (η/m) Σ_x ∂C_x/∂w).")
+    for (scale, order), slip, message in slips:
+        if same(_reference_epoch(net, x, y, s.cost, scale, order, m)):
+            return _feedback(False, _EPOCH, _EPOCH_FORMULA, [message], slip)
+    return _feedback(False, _EPOCH, _EPOCH_FORMULA, [
+        "Your weights differ from bpcore.train.sgd_epoch. Shuffle once with perm = "
+        "rng.permutation(N); then for each block of m columns of x[:, perm] and y[:, perm] run "
+        "grads = backward(net, xb, yb, cost) and net = update(net, grads, eta)."], "wrong_values")
+
+
+_RATIO = "update/weight ratio"
+_RATIO_FORMULA = "(η/m)·‖Σ_x ∂C_x/∂w^l‖ / ‖w^l‖ for l = 1..L"
+
+
+def check_update_ratio(fn, seed: int = 0):
+    """Check a learner's update/weight ratios, ``fn(net, grads, eta, m) -> list``.
+
+    The list is indexed like the network: ``ratio[l]`` for l = 1..L (slot 0
+    ignored). Compared with :func:`live_numbers` on a 2-6-6-1 network
+    (η = 0.3, m = 10). Recognises a missing η/m, a missing 1/m, and the ratio
+    turned upside down.
+
+    Returns
+    -------
+    bpcore.feedback.Feedback
+
+    Taught in ``notebooks/07_training_on_toy_data.ipynb`` (Exercise 7.2).
+    """
+    s = Settings(dataset="moons", n=60, hidden_layers=2, width=6, seed=seed)
+    data, net, eta, m = make_data(s), make_network(s), 0.3, 10
+    grads = backward(net, data.x[:, :m], data.y[:, :m], s.cost)
+    want = live_numbers(net, data.x, data.y, s.cost, eta, m).ratio
+    got, problem = _call(fn, _RATIO, _RATIO_FORMULA, net, grads, eta, m)
+    if problem is not None:
+        return problem
+    try:
+        extra = len(got) != net.L + 1
+        got = [float(got[l]) for l in range(1, net.L + 1)]
+    except (TypeError, IndexError, ValueError):
+        return _feedback(False, _RATIO, _RATIO_FORMULA, [
+            f"Return a list indexed like the network: [None, ratio_1, …, ratio_{net.L}] "
+            f"(length L + 1 = {net.L + 1})."], "wrong_type")
+    if extra:
+        return _feedback(False, _RATIO, _RATIO_FORMULA, [
+            f"Return a list of length L + 1 = {net.L + 1}: slot 0 None, then one ratio per layer."],
+            "wrong_shape")
+    want = np.array(want[1:])
+    got = np.array(got)
+    if np.allclose(got, want, rtol=1e-6):
+        return _feedback(True, _RATIO, _RATIO_FORMULA, [
+            "Your ratios match bpcore.explore.live_numbers for a 2-6-6-1 network (η = 0.3, m = 10): "
+            + ", ".join(f"layer {l}: {r:.1e}" for l, r in enumerate(want, start=1)) + "."])
+    for factor, slip, message in [
+        (m / eta, "missing_eta", "Your ratios lack the factor η/m: the step is (η/m) Σ_x ∂C_x/∂w^l, "
+                                 "not the gradient sum itself."),
+        (m, "missing_1_over_m", "Your ratios are m times too large: grads.grad_w[l] is a SUM over "
+                                "the m examples; the step divides it by m."),
+        (1 / eta, "missing_eta", "Your ratios lack η: the step is (η/m) Σ_x ∂C_x/∂w^l."),
+    ]:
+        if np.allclose(got, want * factor, rtol=1e-6):
+            return _feedback(False, _RATIO, _RATIO_FORMULA, [message], slip)
+    if np.allclose(got * want, 1.0, rtol=1e-6):
+        return _feedback(False, _RATIO, _RATIO_FORMULA, [
+            "Your ratios are upside down: divide the size of the step by the size of the weights."],
+            "wrong_values")
+    return _feedback(False, _RATIO, _RATIO_FORMULA, [
+        "Your ratios differ from bpcore.explore.live_numbers. Use Frobenius norms, "
+        "np.linalg.norm(grads.grad_w[l]) and np.linalg.norm(net.w[l]), and the step size η/m."],
+        "wrong_values")

@@ -74,13 +74,16 @@ def _labels(y):
     return (y[0] > 0.5).astype(int) if y.shape[0] == 1 else np.argmax(y, axis=0)
 
 
-def boundary_image(probs, lighten: float = 0.55):
+def boundary_image(probs, lighten: float = 0.55, levels: int = 8):
     """An RGB image mixing the class colours by probability.
 
     Parameters
     ----------
     probs : ndarray (k, R, R), summing to 1 over k (from :func:`bpcore.explore.boundary_grid`)
     lighten : float in [0, 1), how far the colours are blended towards white
+    levels : int or None
+        Probabilities are rounded to multiples of 1/levels, so the picture shows
+        bands of confidence (and its PNG stays small); None keeps them smooth.
 
     Returns
     -------
@@ -88,6 +91,8 @@ def boundary_image(probs, lighten: float = 0.55):
     (probabilities near 1/k) the colours mix; where it is sure, the pixel takes
     its class's (lightened) colour.
     """
+    if levels:
+        probs = np.round(np.asarray(probs) * levels) / levels
     colours = np.array([matplotlib.colors.to_rgb(c) for c in CLASS_COLOURS[: probs.shape[0]]])
     colours = colours + lighten * (1.0 - colours)
     return np.clip(np.tensordot(probs, colours, axes=(0, 0)), 0.0, 1.0)
@@ -100,7 +105,7 @@ def _plain_log_ticks(axis, subs=(1.0,)):
     axis.set_minor_locator(matplotlib.ticker.NullLocator())
 
 
-def plot_decision_boundary(net, x, y, ax=None, x_val=None, y_val=None, resolution: int = 80,
+def plot_decision_boundary(net, x, y, ax=None, x_val=None, y_val=None, resolution: int = 100,
                            title=None):
     """The network's decision regions over the data.
 
@@ -123,7 +128,7 @@ def plot_decision_boundary(net, x, y, ax=None, x_val=None, y_val=None, resolutio
     pts = x if x_val is None else np.hstack([x, x_val])
     extent, probs = boundary_grid(net, pts, resolution)
     ax.imshow(boundary_image(probs), origin="lower", extent=extent, aspect="auto",
-              interpolation="bilinear")
+              interpolation="nearest")
     if probs.shape[0] == 2:
         g0 = np.linspace(extent[0], extent[1], resolution)
         g1 = np.linspace(extent[2], extent[3], resolution)
@@ -144,8 +149,8 @@ def plot_decision_boundary(net, x, y, ax=None, x_val=None, y_val=None, resolutio
                        label=f"class {k}" if not hollow else None)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
     if title:
         ax.set_title(title)
     return ax
@@ -178,6 +183,7 @@ def plot_loss(history, ax=None, eta_changes=(), title=None, epochs=None):
         finite = [v for v in list(history.loss) + list(history.val_loss) if np.isfinite(v) and v > 0]
         if finite:
             ax.set_yscale("log")
+            _plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
         ax.legend(loc="upper right", fontsize=8, frameon=False)
     for epoch, eta in eta_changes:
         ax.axvline(epoch + 0.5, color=OKABE_ITO["black"], ls=":", lw=1)
@@ -259,7 +265,7 @@ def plot_lr_sweep(sweep, ax=None, current_eta=None):
     return ax
 
 
-def plot_lr_grid(sweep, figsize=(10, 4)):
+def plot_lr_grid(sweep, etas=None, figsize=(10, 4)):
     """A grid: one column per η, decision boundary above, loss curves below.
 
     The static stand-in for moving the learning-rate slider (handouts).
@@ -267,12 +273,18 @@ def plot_lr_grid(sweep, figsize=(10, 4)):
     Parameters
     ----------
     sweep : bpcore.explore.SweepResult (its ``runs`` hold networks and histories)
+    etas : sequence of float, optional
+        Show only the runs with these learning rates (default: all).
 
     Returns
     -------
     matplotlib Figure
     """
     runs = sweep.runs
+    if etas is not None:
+        runs = [r for r in runs if np.any(np.isclose(r.eta, etas, rtol=1e-9))]
+        if len(runs) != len(etas):
+            raise ValueError(f"the sweep has η = {[float(r.eta) for r in sweep.runs]}; asked for {list(etas)}")
     fig, axes = plt.subplots(2, len(runs), figsize=figsize, squeeze=False,
                              gridspec_kw={"height_ratios": [1.15, 1]})
     ylim = _decade_range([v for r in runs for v in r.history.loss + r.history.val_loss + [r.start_loss]])
@@ -292,6 +304,7 @@ def plot_lr_grid(sweep, figsize=(10, 4)):
         ax.set_ylabel("")
         ax = plot_loss(h, ax=axes[1, j], epochs=run.target, title="")
         ax.set_yscale("log")
+        _plain_log_ticks(ax.yaxis)
         ax.set_ylim(*ylim)
         if j:
             ax.set_ylabel("")
@@ -352,7 +365,7 @@ class ExplorerViews:
         self.ax_s = axes[2] if with_sweep else None
         ax = self.ax_b
         self.image = ax.imshow(np.ones((2, 2, 3)), origin="lower", aspect="auto",
-                               interpolation="bilinear", extent=(0, 1, 0, 1))
+                               interpolation="nearest", extent=(0, 1, 0, 1))
         self.contour = None
         self.points = []
         ax.set_xticks([])
@@ -475,7 +488,7 @@ def explorer_figure(run, sweep=None, figsize=None):
     """
     figsize = figsize or ((10, 3.4) if sweep is not None else (8, 3.4))
     fig = plt.figure(figsize=figsize)
-    views = ExplorerViews(fig, resolution=80)
+    views = ExplorerViews(fig, resolution=100)
     views.update(run, sweep)
     h = run.history
     acc = f" · accuracy {100 * h.accuracy[-1]:.0f} %" if h.accuracy and h.accuracy[-1] is not None else ""

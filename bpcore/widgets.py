@@ -129,10 +129,12 @@ class Explorer:
         self._build_controls(s, on_eta_change)
         self._build_layout()
         self.run = self._new_run()
-        self._draw()
-        self._set_status("Ready. Move η or press Train.", "info")
         if train:
             self.train()
+        else:
+            self._update_text()
+            self._draw()
+            self._set_status("Ready. Press Train or Step, or move η.", "info")
 
     # ------------------------------------------------------------------ widgets
     def _build_controls(self, s: Settings, on_eta_change: str):

@@ -219,8 +219,8 @@ def test_update_ratio_grows_with_eta_and_gets_a_verdict():
     assert big.ratio[1] == pytest.approx(small.ratio[1] * 1e5)
     assert E.ratio_verdict(small.ratio[1]) in ("tiny", "small")
     assert E.ratio_verdict(big.ratio[1]) in ("large", "huge")
-    assert [E.ratio_verdict(r) for r in (1e-7, 1e-5, 1e-3, 5e-2, 0.5, float("nan"))] == [
-        "tiny", "small", "healthy", "large", "huge", "huge"]
+    assert [E.ratio_verdict(r) for r in (1e-7, 1e-5, 1e-3, 5e-2, 0.5, float("nan"), 0.0)] == [
+        "tiny", "small", "healthy", "large", "huge", "huge", "zero"]
 
 
 def test_live_maths_html_shows_the_four_equations_and_each_layer():
@@ -231,7 +231,19 @@ def test_live_maths_html_shows_the_four_equations_and_each_layer():
         assert name in text
     for l in (1, 2, 3):
         assert f"{nums.ratio[l]:.1e} ({E.ratio_verdict(nums.ratio[l])})" in text
-    assert "smaller η" in text  # η = 10 gives huge steps
+    assert "<b>huge</b>" in text and "smaller η" in text  # η = 10 gives huge steps
+
+
+def test_live_maths_html_says_when_no_gradient_arrives():
+    # ReLU network whose first-layer weights are all negative and biases very negative: all units off.
+    net = init_network([2, 4, 1], 0, hidden="relu", output="sigmoid")
+    dead = net.with_params(net.w, [None, np.full((4, 1), -100.0), net.b[2]])
+    x = np.random.default_rng(0).standard_normal((2, 10))
+    y = (x[:1] > 0).astype(float)
+    nums = E.live_numbers(dead, x, y, "cross_entropy", 0.1, 10)
+    assert nums.ratio[1] == 0.0
+    text = E.live_maths_html(nums)
+    assert "<b>zero</b>" in text and "stopped learning" in text
 
 
 def test_live_maths_html_without_hidden_layer():
@@ -294,26 +306,60 @@ def _scaled_epoch(scale_m, sign=1.0, shuffle=True):
 
 
 def test_check_sgd_epoch_accepts_bpcore_and_a_correct_loop():
-    assert E.check_sgd_epoch(sgd_epoch).startswith("Correct")
-    assert E.check_sgd_epoch(_scaled_epoch(lambda m: m)).startswith("Correct")
+    for fn in (sgd_epoch, _scaled_epoch(lambda m: m)):
+        fb = E.check_sgd_epoch(fn)
+        assert fb.passed and str(fb).startswith("✓ one epoch of minibatch SGD correct")
 
 
-@pytest.mark.parametrize("fn, words", [
-    (_scaled_epoch(lambda m: 1), "m times too large"),
-    (_scaled_epoch(lambda m: m * m), "m times too small"),
-    (_scaled_epoch(lambda m: m, sign=-1.0), "uphill"),
-    (_scaled_epoch(lambda m: m, shuffle=False), "did not shuffle"),
-    (lambda net, *args: net, "did not change"),
-    (lambda *args: None, "should return a Network"),
+@pytest.mark.parametrize("fn, words, slip", [
+    (_scaled_epoch(lambda m: 1), "m times too large", "missing_1_over_m"),
+    (_scaled_epoch(lambda m: m * m), "m times too small", "wrong_scale"),
+    (_scaled_epoch(lambda m: m, sign=-1.0), "uphill", "wrong_sign"),
+    (_scaled_epoch(lambda m: m, shuffle=False), "did not shuffle", None),
+    (lambda net, *args: net, "did not change", "wrong_values"),
+    (lambda *args: None, "returned NoneType", "returned_none"),
+    (lambda *args: 1 / 0, "raised ZeroDivisionError", "exception"),
+    (42, "pass your function itself", "not_callable"),
 ])
-def test_check_sgd_epoch_names_the_slip(fn, words):
-    assert words in E.check_sgd_epoch(fn)
+def test_check_sgd_epoch_names_the_slip(fn, words, slip):
+    fb = E.check_sgd_epoch(fn)
+    assert not fb.passed and words in str(fb) and fb.slip == slip
+    assert "Traceback" not in str(fb)
 
 
 def test_check_sgd_epoch_on_the_stub():
     def stub(*args):
         raise NotImplementedError("Exercise 7.1")
-    assert "Not implemented yet" in E.check_sgd_epoch(stub)
+    fb = E.check_sgd_epoch(stub)
+    assert "not implemented yet (Exercise 7.1)" in str(fb) and fb.slip == "not_implemented"
+
+
+def _ratios(scale):
+    def fn(net, grads, eta, m):
+        return [None] + [scale(eta, m) * np.linalg.norm(grads.grad_w[l]) / np.linalg.norm(net.w[l])
+                         for l in range(1, net.L + 1)]
+    return fn
+
+
+def test_check_update_ratio_accepts_the_definition():
+    fb = E.check_update_ratio(_ratios(lambda eta, m: eta / m))
+    assert fb.passed and "layer 3:" in str(fb)
+
+
+@pytest.mark.parametrize("fn, words", [
+    (_ratios(lambda eta, m: 1.0), "lack the factor η/m"),
+    (_ratios(lambda eta, m: eta), "m times too large"),
+    (_ratios(lambda eta, m: 1 / m), "lack η"),
+    (lambda net, grads, eta, m: [None] + [np.linalg.norm(net.w[l]) * m / eta
+                                          / np.linalg.norm(grads.grad_w[l]) for l in (1, 2, 3)],
+     "upside down"),
+    (lambda net, grads, eta, m: [1.0, 2.0], "length L + 1 = 4"),
+    (lambda net, grads, eta, m: [None, 1.0, 2.0, 3.0, 4.0], "length L + 1 = 4"),
+    (lambda net, grads, eta, m: [None, 1e-3, 1e-3, 1e-3], "differ from"),
+])
+def test_check_update_ratio_names_the_slip(fn, words):
+    fb = E.check_update_ratio(fn)
+    assert not fb.passed and words in str(fb)
 
 
 # ---------------------------------------------------------------- module boundaries
