@@ -115,6 +115,11 @@ def mean_cost(net: Network, x, y, cost="quadratic") -> float:
 def _batch_size(m, N) -> int:
     if m is None:
         return N
+    if isinstance(m, numbers.Integral) and not isinstance(m, bool) and m > N >= 1:
+        raise ValueError(
+            f"the batch size m={m} is larger than the N={N} training examples (the default "
+            f"is m=10); pass m={N} (or m=None) for full-batch descent, or a smaller m"
+        )
     if isinstance(m, bool) or not isinstance(m, numbers.Integral) or not 1 <= m <= N:
         raise ValueError(
             f"the batch size m must be an integer from 1 to N = {N} (m = N is full-batch "

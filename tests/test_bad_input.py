@@ -246,7 +246,13 @@ def test_eta_checked_in_update_too():
         update(NET, backward(NET, X, Y), eta=-0.5)
 
 
-@pytest.mark.parametrize("m", [0, -1, 6, 2.5, True, "10"])
+def test_batch_larger_than_the_data_says_how_to_get_full_batch():
+    with pytest.raises(ValueError, match=re.escape("the batch size m=10 is larger than the N=5 training "
+                                                   "examples (the default is m=10); pass m=5 (or m=None)")):
+        train(NET, X, Y, eta=0.1, epochs=1)
+
+
+@pytest.mark.parametrize("m", [0, -1, 2.5, True, "10"])
 def test_batch_size_out_of_range(m):
     with pytest.raises(ValueError, match=re.escape(f"the batch size m must be an integer from 1 to N = 5 (m = N "
                                                    f"is full-batch descent); got m={m!r}")):
