@@ -145,6 +145,19 @@ def write_nav(paths=None) -> None:
     README.write_text(expected_readme(paths, README.read_text(encoding="utf-8")), encoding="utf-8")
 
 
+def _coalesce_streams(outputs):
+    """Merge consecutive stdout/stderr pieces, so that how the kernel happened to
+    flush a cell's prints does not change the stored file from run to run."""
+    merged = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == out["name"]):
+            merged[-1]["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(paths, timeout: int = CELL_TIMEOUT) -> dict:
     """Execute notebooks top to bottom and store their outputs. Returns {name: seconds}."""
     import nbformat
@@ -165,6 +178,8 @@ def execute(paths, timeout: int = CELL_TIMEOUT) -> dict:
         times[p.name] = time.perf_counter() - t0
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
+            if cell.cell_type == "code":
+                cell.outputs = _coalesce_streams(cell.outputs)
         nbformat.write(nb, p)
         print(f"executed {p.name} in {times[p.name]:.1f} s", flush=True)
     return times
