@@ -8,10 +8,11 @@ What is timed (see benchmarks/README.md for what every column means):
 
 * one epoch of minibatch SGD for a 784-30-10 sigmoid network, quadratic cost,
   η = 3.0, on N = 50,000 MNIST-shaped synthetic examples, at m = 10, 32, 128:
-  bpcore's matrix form (:func:`bpcore.train.sgd_epoch`), bpcore's per-example
-  loop (:func:`bpcore.backprop.backward_loop`, timed on a fraction of the epoch
-  and extrapolated), PyTorch CPU float32 and scikit-learn's MLPClassifier when
-  they are installed (``pip install -r benchmarks/requirements.txt``);
+  bpcore's matrix form (:func:`bpcore.train.sgd_epoch`, full epochs), bpcore's
+  per-example loop (:func:`bpcore.backprop.backward_loop`), PyTorch CPU float32
+  and scikit-learn's MLPClassifier when they are installed
+  (``pip install -r benchmarks/requirements.txt``); the last three are timed on
+  the first few thousand examples and extrapolated to N (marked in the table);
 * the toy step: one minibatch step (backward + update) of a 2-16-16-2 net at m = 10;
 * this machine's float64 GEMM rate, and the fraction of it bpcore's epoch reaches;
 * peak memory.
@@ -61,6 +62,7 @@ TARGET_GEMM_FRACTION = 0.35  # ≥ 35 % of float64 GEMM peak at m = 128
 TARGET_TOY_STEP_US = 120.0  # toy step ≤ 120 µs at m = 10
 TARGET_LIBRARY_BATCHES = (10, 32, 128)  # no slower than torch and sklearn at these m
 
+LIBRARIES = ("PyTorch CPU float32", "scikit-learn MLPClassifier (sgd)")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
@@ -227,7 +229,9 @@ def make_torch(n_threads):
     torch.set_num_threads(n_threads)
 
     def epoch(data, m, repeat):
-        X, Y = data["torch_X"], data["torch_Y"]
+        """One epoch on the first ``lib_examples`` examples, scaled to N."""
+        n = data["lib_examples"]
+        X, Y = data["torch_X"][:n], data["torch_Y"][:n]
         torch.manual_seed(SEED + repeat)
         model = nn.Sequential(
             nn.Linear(SIZES[0], SIZES[1]), nn.Sigmoid(), nn.Linear(SIZES[1], SIZES[2]), nn.Sigmoid()
@@ -249,7 +253,7 @@ def make_torch(n_threads):
                 loss.backward()
                 opt.step()
 
-        return seconds(run)
+        return seconds(run) * data["N"] / n
 
     def setup(data):
         data["torch_X"] = torch.from_numpy(data["X"].astype(np.float32))
@@ -310,7 +314,8 @@ def make_sklearn():
         )
         # The first call initialises the weights (one untimed step on m examples).
         clf.partial_fit(data["X"][:m], data["labels"][:m], classes=classes)
-        return seconds(clf.partial_fit, data["X"], data["labels"])
+        n = data["lib_examples"]  # one epoch on the first n examples, scaled to N
+        return seconds(clf.partial_fit, data["X"][:n], data["labels"][:n]) * data["N"] / n
 
     return sklearn.__version__, epoch
 
@@ -406,6 +411,12 @@ def parse_args(argv=None):
     p.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 32, 128], metavar="M")
     p.add_argument("--loop-examples", type=int, default=None,
                    help="examples the per-example loop is timed on before extrapolating to N (default 5,000)")
+    p.add_argument("--lib-examples", type=int, default=None,
+                   help="examples PyTorch and scikit-learn are timed on before extrapolating to N "
+                        "(default 10,000; pass N for full epochs)")
+    p.add_argument("--budget", type=float, default=240.0,
+                   help="seconds for the timed repeats: no new repeat starts if it would end later "
+                        "(at least one always runs; default 240, so a full run stays under 5 minutes)")
     p.add_argument("--skip-libs", action="store_true", help="do not import or time PyTorch and scikit-learn")
     p.add_argument("--save", action="store_true", help="also write the table to benchmarks/results/")
     args = p.parse_args(argv)
@@ -415,6 +426,7 @@ def parse_args(argv=None):
     args.examples = args.examples or 50_000
     args.repeats = args.repeats or 3
     args.loop_examples = min(args.loop_examples or (500 if args.quick else 5000), args.examples)
+    args.lib_examples = min(args.lib_examples or 10_000, args.examples)
     if args.examples < max(args.batch_sizes) or args.repeats < 1 or min(args.batch_sizes) < 1:
         p.error(f"need repeats ≥ 1 and 1 ≤ m ≤ N; got N={args.examples}, m={args.batch_sizes}, "
                 f"repeats={args.repeats}")
@@ -440,7 +452,7 @@ def main(argv=None) -> int:
     progress(f"making {N:,} examples")
     X, Y, labels = make_data(N, SEED)
     data = {"X": X, "Y": Y, "labels": labels, "x": X.T, "y": Y.T, "N": N,
-            "loop_examples": args.loop_examples}
+            "loop_examples": args.loop_examples, "lib_examples": args.lib_examples}
     gemm_n = 600 if args.quick else 2000
     progress(f"GEMM peak ({gemm_n}x{gemm_n} float64)")
     peak = gemm_gflops(gemm_n, repeats=2 if args.quick else 5)
@@ -484,16 +496,23 @@ def main(argv=None) -> int:
     times = {(name, m): [] for name in impls for m in ms}
     warm = {"x": X.T[:, : max(ms) * 4], "y": Y.T[:, : max(ms) * 4], "X": X[: max(ms) * 4],
             "Y": Y[: max(ms) * 4], "labels": labels[: max(ms) * 4], "N": max(ms) * 4,
-            "loop_examples": max(ms) * 4}
+            "loop_examples": max(ms) * 4, "lib_examples": max(ms) * 4}
     if "PyTorch CPU float32" in impls:
         torch_setup(warm)
     for fn in impls.values():  # warm-up: imports, thread pools, first-call costs
         fn(warm, ms[0], 0)
+    repeats_done, t_repeats = 0, time.perf_counter()
     for r in range(R):
+        t_repeat = time.perf_counter()
         for m in ms:
             for name, fn in impls.items():
                 progress(f"repeat {r + 1}/{R}, m={m}: {name}")
                 times[name, m].append(fn(data, m, r))
+        repeats_done += 1
+        now = time.perf_counter()
+        if r + 1 < R and now - t_repeats + (now - t_repeat) > args.budget:
+            progress(f"stopping after {repeats_done} repeat(s): another would pass --budget {args.budget:g} s")
+            break
     med = {key: statistics.median(v) for key, v in times.items()}
 
     progress("matmul-only epoch at m={}".format(max(ms)))
@@ -520,7 +539,11 @@ def main(argv=None) -> int:
         f" competed for the cores)")
     say(f"net {'-'.join(map(str, SIZES))}, sigmoid, quadratic cost, eta={ETA}, N={N:,} synthetic "
         f"examples (uniform [0,1) inputs, one-hot labels), float64 unless stated; median of {R} "
-        f"interleaved repeats [min-max]")
+        f"interleaved repeats [min-max]" + (f" (only {repeats_done} of {R} fitted in --budget "
+        f"{args.budget:g} s)" if repeats_done < R else ""))
+    if load_start[0] > cores:
+        say(f"WARNING: the machine was busy (load {load_start[0]:.1f} on {cores} cores): timings, "
+            f"multi-threaded ones above all, are inflated and the ratios unreliable; run again when idle.")
     say()
     say("## Epoch time (s)")
     say("| implementation | " + " | ".join(f"m={m}" for m in ms) + " |")
@@ -528,11 +551,15 @@ def main(argv=None) -> int:
     for name in impls:
         cells = [f"{fmt_s(med[name, m])} [{fmt_s(min(times[name, m]))}-{fmt_s(max(times[name, m]))}]"
                  for m in ms]
-        say(f"| {name} | " + " | ".join(cells) + " |")
+        say(f"| {name}{'+' if name in LIBRARIES and args.lib_examples < N else ''} | "
+            + " | ".join(cells) + " |")
     for name, why in missing.items():
         say(f"| {name} | " + " | ".join(why for _ in ms) + " |")
     say(f"\n* the per-example loop is timed on the first {args.loop_examples:,} examples and "
         f"extrapolated to N={N:,} (x {N / args.loop_examples:g}).")
+    if args.lib_examples < N and len(impls) > 2:
+        say(f"+ the libraries are timed on the first {args.lib_examples:,} examples and extrapolated "
+            f"to N={N:,} (x {N / args.lib_examples:g}); --lib-examples {N} times full epochs.")
     say()
     say("## Throughput and float64 GEMM peak")
     peak_1_txt = f"; 1 thread: {peak_1:.1f} GFLOP/s" if peak_1 else ""
