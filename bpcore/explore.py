@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
@@ -368,8 +369,9 @@ class Run:
         H.eta = self.eta
         if h.diverged:
             H.diverged = True
-            local = h.epochs + 1
-            H.message = h.message.replace(f"in epoch {local}:", f"in epoch {done_before + local}:", 1)
+            # train() counts epochs from 1 in each call; name the epoch of the whole run.
+            H.message = re.sub(r"\bin epoch \d+", f"in epoch {done_before + h.epochs + 1}", h.message,
+                               count=1)
         else:
             H.message = f"Trained {self.epoch} epoch(s)."
         return h.epochs
