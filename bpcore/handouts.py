@@ -822,6 +822,15 @@ def _build_one(path, nb, version, formats, paper, folder, scratch, printer, root
 
 
 def main(argv=None) -> int:
+    """The command line; returns the exit code (0 built, 1 build failed, 2 usage or missing tool)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="bpcore-handouts",
         description="Build student and instructor handouts (HTML and PDF) from the notebooks as committed.",
