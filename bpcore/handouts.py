@@ -499,16 +499,36 @@ _TOO_WIDE_JS = """
 
 
 class Printer:
-    """One headless chromium (through playwright) that prints local HTML files to PDF, offline."""
+    """One headless chromium (through playwright) that prints local HTML files to PDF, offline.
+
+    Playwright's sync API runs on a worker thread of its own, so a Printer also works
+    where an asyncio loop or another playwright session is already running (a notebook
+    cell, a test session with a browser fixture).
+    """
 
     def __init__(self, chromium: str):
         try:
-            from playwright.sync_api import sync_playwright
+            import playwright.sync_api  # noqa: F401
         except ImportError:
             raise HandoutError(
                 "the Python package playwright is needed for PDFs: `pip install playwright` "
                 "(no `playwright install`: it uses your chromium), or build HTML only with --format html."
             ) from None
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bpcore-handouts-printer")
+        try:
+            self._run(self._start, chromium)
+        except BaseException:
+            self._thread.shutdown()
+            raise
+
+    def _run(self, fn, *args):
+        return self._thread.submit(fn, *args).result()
+
+    def _start(self, chromium):
+        from playwright.sync_api import sync_playwright
+
         self._pw = sync_playwright().start()
         try:
             self._browser = self._pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
@@ -517,11 +537,20 @@ class Printer:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise HandoutError(f"chromium at {chromium} did not start: {first}. {INSTALL_CHROMIUM}") from None
 
-    def close(self):
+    def _stop(self):
         try:
             self._browser.close()
         finally:
             self._pw.stop()
+
+    def close(self):
+        if self._thread is None:
+            return
+        try:
+            self._run(self._stop)
+        finally:
+            self._thread.shutdown()
+            self._thread = None
 
     def __enter__(self):
         return self
@@ -531,6 +560,9 @@ class Printer:
 
     def print_pdf(self, html_path: Path, paper: str, footer: str) -> tuple:
         """PDF bytes of a local HTML file, after MathJax has typeset. Returns (pdf, notes)."""
+        return self._run(self._print_pdf, html_path, paper, footer)
+
+    def _print_pdf(self, html_path: Path, paper: str, footer: str) -> tuple:
         context = self._browser.new_context(viewport={"width": PRINT_WIDTH_PX[paper], "height": 1000})
         blocked = []
 
