@@ -336,9 +336,9 @@ def _solution_lines(nb) -> list:
                 else:
                     other.add(_squash(line))
     picked = []
-    for line in solution:
-        line = _squash(line)
-        if 12 <= len(line) <= 60 and line not in other and not line.startswith(("#", "print(", "def ")):
+    for raw in solution:
+        line = _squash(raw)
+        if 12 <= len(raw.strip()) <= 60 and line not in other and not line.startswith(("#", "print(", "def ")):
             if not any(line in _squash(o) for o in other) and line not in picked:
                 picked.append(line)
     return picked
