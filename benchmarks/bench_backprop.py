@@ -121,12 +121,14 @@ def blas_info() -> str:
         from threadpoolctl import threadpool_info
     except ImportError:
         return "BLAS threads: unknown (threadpoolctl not installed)"
-    for info in threadpool_info():
-        if info.get("user_api") == "blas":
-            arch = info.get("architecture") or ""
-            return (f"BLAS {info.get('internal_api')} {info.get('version') or ''} "
-                    f"{arch}, {info.get('num_threads')} thread(s)").replace("  ", " ")
-    return "BLAS: unknown"
+    blas = [info for info in threadpool_info() if info.get("user_api") == "blas"]
+    # numpy's own BLAS first (scipy, loaded by scikit-learn, brings another one)
+    blas.sort(key=lambda info: "numpy" not in info.get("filepath", ""))
+    if not blas:
+        return "BLAS: unknown"
+    info = blas[0]
+    return (f"BLAS {info.get('internal_api')} {info.get('version') or ''} "
+            f"{info.get('architecture') or ''}, {info.get('num_threads')} thread(s)").replace("  ", " ")
 
 
 def peak_rss_mb() -> float:
@@ -417,6 +419,10 @@ def parse_args(argv=None):
     p.add_argument("--budget", type=float, default=240.0,
                    help="seconds for the timed repeats: no new repeat starts if it would end later "
                         "(at least one always runs; default 240, so a full run stays under 5 minutes)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="BLAS and PyTorch threads (default: the number of cores). Other values need "
+                        "threadpoolctl (installed with scikit-learn); --threads 1 compares one core each, "
+                        "which a busy machine disturbs far less")
     p.add_argument("--skip-libs", action="store_true", help="do not import or time PyTorch and scikit-learn")
     p.add_argument("--save", action="store_true", help="also write the table to benchmarks/results/")
     args = p.parse_args(argv)
@@ -438,6 +444,12 @@ def main(argv=None) -> int:
     t_start = time.perf_counter()
     load_start = os.getloadavg()
     cores = cpu_count()
+    threads = args.threads or cores
+    blas_limit = None
+    if threads != cores:
+        from threadpoolctl import threadpool_limits  # ImportError: install scikit-learn or threadpoolctl
+
+        blas_limit = threadpool_limits(limits=threads, user_api="blas")  # in force for the whole run
     N, ms, R = args.examples, args.batch_sizes, args.repeats
     out = []
 
@@ -456,10 +468,12 @@ def main(argv=None) -> int:
     gemm_n = 600 if args.quick else 2000
     progress(f"GEMM peak ({gemm_n}x{gemm_n} float64)")
     peak = gemm_gflops(gemm_n, repeats=2 if args.quick else 5)
-    try:
-        peak_1 = gemm_gflops(gemm_n, repeats=2 if args.quick else 3, threads=1)
-    except ImportError:
-        peak_1 = None
+    peak_1 = None
+    if threads > 1:
+        try:
+            peak_1 = gemm_gflops(gemm_n, repeats=2 if args.quick else 3, threads=1)
+        except ImportError:
+            pass
     flops = epoch_flops(SIZES, N)
 
     progress("memory of one bpcore epoch (tracemalloc)")
@@ -477,13 +491,13 @@ def main(argv=None) -> int:
                    "scikit-learn MLPClassifier (sgd)": "skipped (--skip-libs)"}
     else:
         try:
-            torch_version, torch_setup, torch_epoch, torch_toy = make_torch(cores)
+            torch_version, torch_setup, torch_epoch, torch_toy = make_torch(threads)
         except ImportError:
             missing["PyTorch CPU float32"] = "not installed"
         else:
             torch_setup(data)
             impls["PyTorch CPU float32"] = torch_epoch
-            versions.append(f"torch {torch_version} ({cores} threads)")
+            versions.append(f"torch {torch_version} ({threads} threads)")
         try:
             sk_version, sk_epoch = make_sklearn()
         except ImportError:
@@ -532,7 +546,8 @@ def main(argv=None) -> int:
     say(f"# bpcore backprop benchmark ({datetime.datetime.now():%Y-%m-%d %H:%M})")
     if args.quick:
         say("QUICK RUN: small N and 1 repeat; a smoke test of the script, not a measurement.")
-    say(f"machine: {cores} cores, {cpu_name()}; Python {platform.python_version()}; {blas_info()}")
+    say(f"machine: {cores} cores, {cpu_name()}; Python {platform.python_version()}; {blas_info()}"
+        + (f" (--threads {threads})" if blas_limit is not None else ""))
     say("versions: " + ", ".join(versions))
     say(f"load average (1/5/15 min): start {load_start[0]:.2f}/{load_start[1]:.2f}/{load_start[2]:.2f},"
         f" end {load_end[0]:.2f}/{load_end[1]:.2f}/{load_end[2]:.2f}  (> {cores} means other processes"
@@ -563,8 +578,8 @@ def main(argv=None) -> int:
     say()
     say("## Throughput and float64 GEMM peak")
     peak_1_txt = f"; 1 thread: {peak_1:.1f} GFLOP/s" if peak_1 else ""
-    say(f"GEMM peak: {peak:.1f} GFLOP/s (best {gemm_n}x{gemm_n} float64 matmul, numpy's default "
-        f"threads{peak_1_txt})")
+    say(f"GEMM peak: {peak:.1f} GFLOP/s (best {gemm_n}x{gemm_n} float64 matmul, {threads} BLAS "
+        f"thread(s), as bpcore ran{peak_1_txt})")
     say(f"one epoch = {flops / 1e9:.2f} GFLOP (exact matmul count: forward w@a, BP2 w.T@delta, BP4 "
         f"delta@a.T); ideal epoch at peak = {flops / peak / 1e9:.3f} s")
     say("| | " + " | ".join(f"m={m}" for m in ms) + " |")
