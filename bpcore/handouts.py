@@ -772,8 +772,8 @@ def build(
         if _is_within(out, forbidden):
             raise HandoutError(f"--out {out} is inside {forbidden}; handouts are never written into the notebooks folder")
 
-    mathjax_dir = find_mathjax(mathjax)
     chromium_path = find_chromium(chromium) if "pdf" in formats and printer is None else None
+    mathjax_dir = find_mathjax(mathjax)
     mj_files = mathjax_files(mathjax_dir)
     folder = OutputFolder(out)
     targets = [handout_name(p, v, f) for p in paths for v in versions for f in formats]
