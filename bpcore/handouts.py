@@ -32,13 +32,20 @@ learning objectives become a header with a contents list; cells tagged ``widget`
 lose their outputs (a live widget is dead on paper) and show a short note, while
 the ``static-figure`` cell next to them is kept; widget state is stripped; error
 outputs are shortened to ``ExceptionName: message``; machine paths are removed
-from outputs.
+from outputs; first-line ``# nbval-...:`` maintainer comments are dropped; links
+to another notebook point at that notebook's handout of the same version.
 
 PDFs are printed from the HTML by Debian's chromium through playwright, after
 MathJax (2.7, Debian's libjs-mathjax, copied next to the HTML) has typeset the
 maths. There is no network access: any request that is not a local file is
-blocked. A file in the output folder that this tool did not write (it keeps a
-manifest, ``.bpcore-handouts.json``) is never overwritten, and nothing is deleted.
+blocked. Pages are laid out at the paper's printable width; a displayed equation a
+little too wide is scaled to fit, and one that still does not fit is reported as
+a warning on the progress line. Chromium and MathJax are found on PATH and in
+/usr/share/javascript/mathjax, or given with --chromium / --mathjax (or the
+environment variables BPCORE_CHROMIUM / BPCORE_MATHJAX).
+
+A file in the output folder that this tool did not write (it keeps a manifest,
+``.bpcore-handouts.json``) is never overwritten, and nothing is deleted.
 
 Exit codes: 0 built; 1 a handout failed to build; 2 bad arguments or a missing
 tool (chromium, MathJax, playwright), with a message saying how to install it.
