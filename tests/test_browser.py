@@ -8,6 +8,7 @@ with the keyboard (PageUp, then PageDown) and checks that
   (each key press retrains, so intermediate texts appear; we wait for the final one),
 * the plot's pixels change,
 * moving back restores the first text (η changes restart from the same initial weights),
+* Pause stops a long run while it streams, and Step then trains one more epoch,
 * the maths pane is typeset and no error or traceback is shown anywhere.
 
 Screenshots and the server log go to test-artifacts/browser/ when it fails.
@@ -139,6 +140,19 @@ def test_learning_rate_slider_retrains_in_the_browser(tmp_path):
                 expect(loss).to_have_text(first)  # restart mode: same initial weights, same numbers
                 down = page.evaluate("window.__bpLatency()")
                 expect(explorer.locator(".bp-status")).to_contain_text("Done: 100 epochs with η = 0.1")
+
+                step = "pause"  # Pause must act while a long run streams (ticks on the kernel's event loop)
+                explorer.locator(".bp-epochs [role=slider]").focus()
+                page.keyboard.press("End")  # 1000 epochs: retrains, long enough to interrupt
+                expect(loss).to_contain_text("/1000 ·")
+                explorer.locator(".bp-pause").click()
+                status = explorer.locator(".bp-status")
+                expect(status).to_contain_text("Paused at epoch")
+                paused_at = int(status.inner_text().split("Paused at epoch ")[1].split(".")[0])
+                assert 0 < paused_at < 1000
+                expect(loss).to_contain_text(f"epoch {paused_at}/1000 ·")
+                explorer.locator(".bp-step").click()
+                expect(status).to_have_text(f"Stepped to epoch {paused_at + 1}.")
 
                 step = "no-errors"
                 expect(explorer.locator(".bp-status-error")).to_have_count(0)
