@@ -66,10 +66,11 @@ from .explore import (
 
 __all__ = ["Explorer", "explorer", "BATCH_CHOICES"]
 
-#: Batch sizes offered; None is the full batch (m = N, the seed's reading).
-BATCH_CHOICES = [("1", 1), ("5", 5), ("10", 10), ("25", 25), ("50", 50), ("full batch (m = N)", None)]
-ON_CHANGE_CHOICES = [("restart from the same initial weights", "restart"),
-                     ("continue from the current weights", "continue")]
+#: Batch sizes offered; 0 stands for the full batch (m = N, the seed's reading), because a
+#: Dropdown shows the value None as "nothing selected".
+BATCH_CHOICES = [("1", 1), ("5", 5), ("10", 10), ("25", 25), ("50", 50), ("full batch (m = N)", 0)]
+ON_CHANGE_CHOICES = [("restart (same initial weights)", "restart"),
+                     ("continue (current weights)", "continue")]
 
 
 class Explorer:
@@ -145,10 +146,10 @@ class Explorer:
             value=s.eta, base=10, min=-4, max=1, step=0.1, readout_format=".3g",
             continuous_update=False, description="learning rate η", style=style, layout=wide)
         c["on_eta_change"] = W.ToggleButtons(
-            options=ON_CHANGE_CHOICES, value=on_eta_change, description="η change:",
+            options=ON_CHANGE_CHOICES, value=on_eta_change, description="when η changes:",
             tooltips=["A new η trains again from the same initial weights (runs stay comparable)",
                       "A new η continues from the weights reached so far"],
-            style={"description_width": "105px", "button_width": "205px"})
+            style={"description_width": "105px", "button_width": "215px"})
         c["dataset"] = W.Dropdown(options=list(DATASET_NAMES), value=s.dataset, description="data set",
                                   style=style, layout=wide)
         c["noise"] = W.FloatSlider(value=s.noise, min=0.0, max=explore.NOISE_MAX, step=0.01,
@@ -164,8 +165,9 @@ class Explorer:
         c["cost"] = W.Dropdown(options=cost_choices(s.dataset), value=s.cost, description="cost",
                                style=style, layout=wide)
         batch_values = [v for _, v in BATCH_CHOICES]
+        batch = 0 if s.batch_size is None else s.batch_size
         c["batch_size"] = W.Dropdown(options=BATCH_CHOICES,
-                                     value=s.batch_size if s.batch_size in batch_values else 10,
+                                     value=batch if batch in batch_values else 10,
                                      description="batch size m", style=style, layout=wide)
         c["epochs"] = W.IntSlider(value=min(max(s.epochs, 10), 1000), min=10, max=1000, step=10,
                                   continuous_update=False, description="epochs", style=style,
@@ -234,7 +236,7 @@ class Explorer:
         return Settings(dataset=c["dataset"].value, noise=float(c["noise"].value), n=self._n,
                         hidden_layers=c["hidden_layers"].value, width=c["width"].value,
                         activation=c["activation"].value, cost=c["cost"].value,
-                        eta=float(c["eta"].value), batch_size=c["batch_size"].value,
+                        eta=float(c["eta"].value), batch_size=c["batch_size"].value or None,
                         epochs=c["epochs"].value, seed=c["seed"].value, data_seed=self._data_seed,
                         init=self._init)
 

@@ -104,7 +104,8 @@ def test_eta_change_can_continue_from_the_current_weights(ex):
 
 def test_divergence_shows_a_plain_message_naming_eta(ex):
     ex.controls["activation"].value = "leaky_relu"
-    ex.controls["batch_size"].value = None
+    ex.controls["batch_size"].value = 0  # the full batch, m = N
+    assert ex.settings.batch_size is None and ex.controls["batch_size"].label == "full batch (m = N)"
     ex.controls["eta"].value = 10.0
     assert ex.history.diverged and ex.last_error is None
     text = ex.message
