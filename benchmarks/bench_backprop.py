@@ -343,13 +343,17 @@ def toy_benchmark(n_points, m, repeats):
             net = update(net, grads, ETA)
 
     steps()  # warm-up
+    # The machine's fixed cost of one small numpy operation, for scale: a toy
+    # step is dozens of them (forward, σ and σ'(z), BP1-BP4, the update).
+    z = np.ones((TOY_SIZES[1], m))
+    ufunc_us = min(seconds(lambda: [z + 1.0 for _ in range(1000)]) for _ in range(5)) * 1e3
     # Many short passes; the median per-step time resists bursts of load.
-    step_us = statistics.median(seconds(steps) / len(blocks) * 1e6 for _ in range(repeats))
+    step_times = [seconds(steps) / len(blocks) * 1e6 for _ in range(repeats)]
     rng = np.random.default_rng(SEED)
     epoch_ms = statistics.median(
         seconds(sgd_epoch, net0, x, y, COST, ETA, m, rng) * 1e3 for _ in range(repeats)
     )
-    return step_us, epoch_ms, (x, y)
+    return statistics.median(step_times), min(step_times), epoch_ms, ufunc_us, (x, y)
 
 
 # ---------------------------------------------------------------------------
@@ -409,7 +413,7 @@ def parse_args(argv=None):
     p.add_argument("--quick", action="store_true",
                    help="smoke run: 2,000 examples, 1 repeat, small GEMM (seconds, not a measurement)")
     p.add_argument("--examples", type=int, default=None, help="N, the training set size (default 50,000)")
-    p.add_argument("--repeats", type=int, default=None, help="timed runs per cell, median shown (default 3)")
+    p.add_argument("--repeats", type=int, default=None, help="timed runs per cell, median shown (default 5)")
     p.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 32, 128], metavar="M")
     p.add_argument("--loop-examples", type=int, default=None,
                    help="examples the per-example loop is timed on before extrapolating to N (default 5,000)")
@@ -430,7 +434,7 @@ def parse_args(argv=None):
         args.examples = args.examples or 2000
         args.repeats = args.repeats or 1
     args.examples = args.examples or 50_000
-    args.repeats = args.repeats or 3
+    args.repeats = args.repeats or 5
     args.loop_examples = min(args.loop_examples or (500 if args.quick else 5000), args.examples)
     args.lib_examples = min(args.lib_examples or 10_000, args.examples)
     if args.examples < max(args.batch_sizes) or args.repeats < 1 or min(args.batch_sizes) < 1:
@@ -467,13 +471,16 @@ def main(argv=None) -> int:
             "loop_examples": args.loop_examples, "lib_examples": args.lib_examples}
     gemm_n = 600 if args.quick else 2000
     progress(f"GEMM peak ({gemm_n}x{gemm_n} float64)")
-    peak = gemm_gflops(gemm_n, repeats=2 if args.quick else 5)
+    peak_n = gemm_gflops(gemm_n, repeats=2 if args.quick else 5)
     peak_1 = None
     if threads > 1:
         try:
             peak_1 = gemm_gflops(gemm_n, repeats=2 if args.quick else 3, threads=1)
         except ImportError:
             pass
+    # On a busy machine a 2-thread GEMM can fall below the 1-thread rate; the peak
+    # is the best this machine delivered either way (the stricter denominator).
+    peak = max(peak_n, peak_1 or 0.0)
     flops = epoch_flops(SIZES, N)
 
     progress("memory of one bpcore epoch (tracemalloc)")
@@ -515,6 +522,7 @@ def main(argv=None) -> int:
         torch_setup(warm)
     for fn in impls.values():  # warm-up: imports, thread pools, first-call costs
         fn(warm, ms[0], 0)
+    ceiling_times = {m: [] for m in ms}
     repeats_done, t_repeats = 0, time.perf_counter()
     for r in range(R):
         t_repeat = time.perf_counter()
@@ -522,20 +530,20 @@ def main(argv=None) -> int:
             for name, fn in impls.items():
                 progress(f"repeat {r + 1}/{R}, m={m}: {name}")
                 times[name, m].append(fn(data, m, r))
+            progress(f"repeat {r + 1}/{R}, m={m}: matmuls alone")
+            ceiling_times[m].append(matmul_only_epoch(data["x"], m))
         repeats_done += 1
         now = time.perf_counter()
         if r + 1 < R and now - t_repeats + (now - t_repeat) > args.budget:
             progress(f"stopping after {repeats_done} repeat(s): another would pass --budget {args.budget:g} s")
             break
     med = {key: statistics.median(v) for key, v in times.items()}
-
-    progress("matmul-only epoch at m={}".format(max(ms)))
-    ceiling = statistics.median(matmul_only_epoch(data["x"], max(ms)) for _ in range(R))
+    ceiling = {m: statistics.median(v) for m, v in ceiling_times.items()}
 
     # --- toy step ------------------------------------------------------------------
     progress("toy step")
     toy_m = 10
-    toy_step_us, toy_epoch_ms, (toy_x, toy_y) = toy_benchmark(1000, toy_m, repeats=3 if args.quick else 25)
+    toy_step_us, toy_best_us, toy_epoch_ms, ufunc_us, (toy_x, toy_y) = toy_benchmark(1000, toy_m, repeats=3 if args.quick else 25)
     torch_toy_ms = torch_toy(toy_x, toy_y, toy_m, repeats=3 if args.quick else 7) if torch_toy else None
     rss_end = peak_rss_mb()
     load_end = os.getloadavg()
@@ -577,24 +585,27 @@ def main(argv=None) -> int:
             f"to N={N:,} (x {N / args.lib_examples:g}); --lib-examples {N} times full epochs.")
     say()
     say("## Throughput and float64 GEMM peak")
-    peak_1_txt = f"; 1 thread: {peak_1:.1f} GFLOP/s" if peak_1 else ""
-    say(f"GEMM peak: {peak:.1f} GFLOP/s (best {gemm_n}x{gemm_n} float64 matmul, {threads} BLAS "
-        f"thread(s), as bpcore ran{peak_1_txt})")
+    say(f"GEMM peak: {peak:.1f} GFLOP/s: the best {gemm_n}x{gemm_n} float64 matmul with {threads} BLAS "
+        f"thread(s), as bpcore ran ({peak_n:.1f})" + (f" or with 1 thread ({peak_1:.1f})" if peak_1 else ""))
     say(f"one epoch = {flops / 1e9:.2f} GFLOP (exact matmul count: forward w@a, BP2 w.T@delta, BP4 "
         f"delta@a.T); ideal epoch at peak = {flops / peak / 1e9:.3f} s")
     say("| | " + " | ".join(f"m={m}" for m in ms) + " |")
     say("|---|" + "---|" * len(ms))
     say("| bpcore matrix form GFLOP/s | " + " | ".join(f"{flops / med[matrix, m] / 1e9:.1f}" for m in ms) + " |")
-    say("| fraction of GEMM peak | " + " | ".join(f"{flops / med[matrix, m] / 1e9 / peak:.1%}" for m in ms) + " |")
-    say(f"matmuls alone at m={max(ms)} (same products, contiguous blocks, nothing else): "
-        f"{ceiling:.3f} s = {flops / ceiling / 1e9:.1f} GFLOP/s = {flops / ceiling / 1e9 / peak:.1%} "
-        f"of peak (a ceiling for any numpy minibatch loop)")
+    say("| bpcore matrix form, fraction of GEMM peak | "
+        + " | ".join(f"{flops / med[matrix, m] / 1e9 / peak:.1%}" for m in ms) + " |")
+    say("| matmuls alone: epoch time (s) | " + " | ".join(f"{fmt_s(ceiling[m])}" for m in ms) + " |")
+    say("| matmuls alone, fraction of GEMM peak | "
+        + " | ".join(f"{flops / ceiling[m] / 1e9 / peak:.1%}" for m in ms) + " |")
+    say("(matmuls alone: the epoch's forward, BP2 and BP4 products on contiguous blocks and nothing "
+        "else, timed in the same interleaved repeats: a ceiling for any numpy loop over minibatches)")
     say()
     say(f"## Toy net {'-'.join(map(str, TOY_SIZES))}, m={toy_m}, 1,000 points (moons, one-hot)")
     say("| measure | value |")
     say("|---|---|")
     say(f"| bpcore step (backward + update, contiguous block) | {toy_step_us:.0f} us |")
     say(f"| bpcore epoch (sgd_epoch, 100 steps + shuffle) | {toy_epoch_ms:.1f} ms |")
+    say(f"| for scale: one small numpy operation (z + 1.0, z of shape (16, 10)) | {ufunc_us:.2f} us |")
     if torch_toy_ms is not None:
         say(f"| PyTorch CPU float32 epoch (same net) | {torch_toy_ms:.1f} ms |")
     say()
@@ -610,50 +621,59 @@ def main(argv=None) -> int:
 
     # --- ratios and targets ----------------------------------------------------------
     say("## Ratios (this run)")
-    results = []
-
-    def target(ok, text):
-        results.append(ok)
-        tag = {True: "PASS", False: "FAIL", None: "SKIP"}[ok]
-        say(f"{tag}  {text}")
-
+    # Each ratio twice: from the medians (the verdict) and from the best of the
+    # repeats (what the code does when nothing else disturbs it). If the two
+    # disagree, the machine was too noisy to decide; run again.
+    best = {key: min(v) for key, v in times.items()}
+    best_ceiling = {m: min(v) for m, v in ceiling_times.items()}
     lines = []
     if 10 in ms:
-        lines.append(f"matrix vs per-example loop at m=10: {med[loop, 10] / med[matrix, 10]:.1f}x faster")
-    for lib in ("PyTorch CPU float32", "scikit-learn MLPClassifier (sgd)"):
+        lines.append(f"matrix vs per-example loop at m=10: {med[loop, 10] / med[matrix, 10]:.1f}x faster "
+                     f"(best-of: {best[loop, 10] / best[matrix, 10]:.1f}x)")
+    for lib in LIBRARIES:
         if lib in impls:
             lines.append(f"bpcore vs {lib.split()[0]}: " + ", ".join(
-                f"m={m} {med[lib, m] / med[matrix, m]:.2f}x" for m in ms) + "  (>1: bpcore faster)")
-    lines.append(f"fraction of float64 GEMM peak at m={max(ms)}: {flops / med[matrix, max(ms)] / 1e9 / peak:.1%}")
-    lines.append(f"toy step at m={toy_m}: {toy_step_us:.0f} us")
+                f"m={m} {med[lib, m] / med[matrix, m]:.2f}x (best-of {best[lib, m] / best[matrix, m]:.2f}x)"
+                for m in ms) + "  (>1: bpcore faster)")
+    lines.append(f"fraction of float64 GEMM peak at m={max(ms)}: {flops / med[matrix, max(ms)] / 1e9 / peak:.1%} "
+                 f"(best-of: {flops / best[matrix, max(ms)] / 1e9 / peak:.1%})")
+    lines.append(f"toy step at m={toy_m}: {toy_step_us:.0f} us (best pass: {toy_best_us:.0f} us)")
     for line in lines:
         say("- " + line)
     say()
-    say("## Targets")
+    say(f"## Targets (verdict from the medians; in brackets the verdict from the best of {repeats_done} "
+        f"repeat(s))")
+
+    def target(ok, ok_best, text):
+        tag = {True: "PASS", False: "FAIL", None: "SKIP"}
+        say(f"{tag[ok]}  {text}" + ("" if ok is None else f"  [best-of: {tag[ok_best]}]"))
+
     if 10 in ms:
-        speedup = med[loop, 10] / med[matrix, 10]
-        target(speedup >= TARGET_LOOP_SPEEDUP,
+        speedup, speedup_b = med[loop, 10] / med[matrix, 10], best[loop, 10] / best[matrix, 10]
+        target(speedup >= TARGET_LOOP_SPEEDUP, speedup_b >= TARGET_LOOP_SPEEDUP,
                f"matrix form >= {TARGET_LOOP_SPEEDUP:g}x faster than the per-example loop at m=10 "
                f"(measured {speedup:.1f}x)")
     else:
-        target(None, "matrix vs loop at m=10: m=10 not measured")
-    for lib in ("PyTorch CPU float32", "scikit-learn MLPClassifier (sgd)"):
+        target(None, None, "matrix vs loop at m=10: m=10 not measured")
+    for lib in LIBRARIES:
         wanted = [m for m in TARGET_LIBRARY_BATCHES if m in ms]
         if lib not in impls or not wanted:
-            target(None, f"no slower than {lib}: {missing.get(lib, 'batch sizes not measured')}")
+            target(None, None, f"no slower than {lib}: {missing.get(lib, 'batch sizes not measured')}")
             continue
-        ratios = {m: med[lib, m] / med[matrix, m] for m in wanted}
-        target(all(r >= 1.0 for r in ratios.values()),
+        ratios = [med[matrix, m] / med[lib, m] for m in wanted]
+        ratios_b = [best[matrix, m] / best[lib, m] for m in wanted]
+        target(all(r <= 1.0 for r in ratios), all(r <= 1.0 for r in ratios_b),
                f"no slower than {lib} at m={', '.join(map(str, wanted))} (bpcore time / {lib.split()[0]} "
-               f"time: " + ", ".join(f"{1 / r:.2f}" for r in ratios.values()) + ")")
+               f"time: " + ", ".join(f"{r:.2f}" for r in ratios) + ")")
     if 128 in ms:
-        frac = flops / med[matrix, 128] / 1e9 / peak
-        target(frac >= TARGET_GEMM_FRACTION,
+        frac, frac_b = flops / med[matrix, 128] / 1e9 / peak, flops / best[matrix, 128] / 1e9 / peak
+        target(frac >= TARGET_GEMM_FRACTION, frac_b >= TARGET_GEMM_FRACTION,
                f">= {TARGET_GEMM_FRACTION:.0%} of float64 GEMM peak at m=128 (measured {frac:.1%}; "
-               f"matmuls alone reach {flops / ceiling / 1e9 / peak:.1%})")
+               f"matmuls alone reach {flops / ceiling[128] / 1e9 / peak:.1%}, best-of "
+               f"{flops / best_ceiling[128] / 1e9 / peak:.1%})")
     else:
-        target(None, "GEMM fraction at m=128: m=128 not measured")
-    target(toy_step_us <= TARGET_TOY_STEP_US,
+        target(None, None, "GEMM fraction at m=128: m=128 not measured")
+    target(toy_step_us <= TARGET_TOY_STEP_US, toy_best_us <= TARGET_TOY_STEP_US,
            f"toy step <= {TARGET_TOY_STEP_US:g} us at m=10 (measured {toy_step_us:.0f} us)")
     say(f"\nwhole run: {elapsed:.0f} s")
 
