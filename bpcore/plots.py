@@ -213,7 +213,7 @@ def plot_training(net, history, x, y, x_val=None, y_val=None, title=None, eta_ch
                            title=f"{head}accuracy {100 * acc:.0f} %" if acc is not None else title)
     plot_loss(history, ax=ax1, eta_changes=eta_changes,
               title=f"Loss (η = {history.eta:.3g}, m = {history.m})")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.25)  # fixed: no layout pass
     return fig
 
 
@@ -311,7 +311,7 @@ def plot_lr_grid(sweep, etas=None, figsize=(10, 4)):
             ax.tick_params(labelleft=False)
         if ax.get_legend() is not None and j:
             ax.get_legend().remove()
-    fig.tight_layout(h_pad=0.4, w_pad=0.4)
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.1, top=0.93, wspace=0.12, hspace=0.28)
     return fig
 
 

@@ -403,7 +403,9 @@ class Explorer:
         self._job += 1
         jid = self._job
         self._running = name
-        self._next_frame = 0.0  # the first tick draws at once
+        # The first tick draws at once. A job run to the end inside one call from code
+        # (wait=True) shows nothing until it returns, so it draws only its last frame.
+        self._next_frame = float("inf") if wait else 0.0
         self._set_buttons()
         loop = None if wait else self._loop()
         if not self._tick(jid, job):
