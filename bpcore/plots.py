@@ -92,7 +92,8 @@ def boundary_image(probs, lighten: float = 0.55, levels: int = 8):
     its class's (lightened) colour.
     """
     if levels:
-        probs = np.round(np.asarray(probs) * levels) / levels
+        probs = np.round(np.asarray(probs) * levels)
+        probs = probs / np.maximum(probs.sum(axis=0, keepdims=True), 1)  # bands still sum to 1
     colours = np.array([matplotlib.colors.to_rgb(c) for c in CLASS_COLOURS[: probs.shape[0]]])
     colours = colours + lighten * (1.0 - colours)
     return np.clip(np.tensordot(probs, colours, axes=(0, 0)), 0.0, 1.0)

@@ -278,3 +278,36 @@ def test_only_widgets_imports_ipywidgets():
     importers = sorted(p.name for p in pkg.glob("*.py")
                        if re.search(r"^\s*(import|from)\s+ipywidgets", p.read_text(), re.M))
     assert importers == ["widgets.py"]
+
+
+# ---------------------------------------------------------------- the static views (bpcore.plots)
+def test_boundary_image_mixes_class_colours_by_probability():
+    from bpcore.plots import CLASS_COLOURS, boundary_image
+
+    sure = np.zeros((3, 1, 2))
+    sure[0, 0, 0] = sure[2, 0, 1] = 1.0
+    img = boundary_image(sure, lighten=0.0)
+    assert np.allclose(img[0, 0], matplotlib.colors.to_rgb(CLASS_COLOURS[0]))
+    assert np.allclose(img[0, 1], matplotlib.colors.to_rgb(CLASS_COLOURS[2]))
+    unsure = np.full((2, 1, 1), 0.5)
+    mixed = boundary_image(unsure, lighten=0.0, levels=None)[0, 0]
+    expected = (np.array(matplotlib.colors.to_rgb(CLASS_COLOURS[0]))
+                + matplotlib.colors.to_rgb(CLASS_COLOURS[1])) / 2
+    assert np.allclose(mixed, expected)
+    p = np.random.default_rng(0).dirichlet([1, 1, 1], size=(4, 4)).transpose(2, 0, 1)
+    assert np.all(boundary_image(p).min(axis=2) >= 0.5)  # banded but never darker than the lightened colours
+
+
+def test_grid_and_sweep_plots_mark_failures():
+    from bpcore.plots import plot_loss, plot_lr_grid, plot_lr_sweep
+
+    sweep = E.lr_sweep(E.Settings(**SMALL, activation="leaky_relu", batch_size=None), [0.1, 10.0])
+    assert sweep.diverged[-1]
+    fig = plot_lr_grid(sweep)
+    assert len(fig.axes) == 4 and "diverged" in fig.axes[1].get_title()
+    with pytest.raises(ValueError, match="asked for"):
+        plot_lr_grid(sweep, etas=[1.0])
+    ax = plot_lr_sweep(sweep, current_eta=0.1)
+    assert ax.get_xscale() == "log" and "diverged" in [t.get_text() for t in ax.get_legend().get_texts()]
+    ax = plot_loss(sweep.runs[1].history)
+    assert any("diverged in epoch" in t.get_text() for t in ax.texts)
