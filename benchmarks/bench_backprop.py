@@ -223,6 +223,17 @@ def bpcore_loop_epoch(data, m, repeat):
     return seconds(loop_epoch, net, x, y, m, rng) * data["N"] / n
 
 
+def lib_examples(data, m):
+    """How many examples a library epoch is timed on: ``lib_steps`` steps' worth, at most N.
+
+    The libraries' per-step cost is what differs from bpcore's, and it does not
+    depend on where in the epoch a step falls, so the time of the first steps
+    scaled by N/n estimates the epoch (shuffle and input checks scale with n too).
+    """
+    steps = data["lib_steps"]
+    return data["N"] if steps <= 0 else min(data["N"], steps * m)
+
+
 def make_torch(n_threads):
     """PyTorch CPU float32: nn.Sequential + optim.SGD, same sizes, cost and step."""
     import torch
@@ -231,8 +242,8 @@ def make_torch(n_threads):
     torch.set_num_threads(n_threads)
 
     def epoch(data, m, repeat):
-        """One epoch on the first ``lib_examples`` examples, scaled to N."""
-        n = data["lib_examples"]
+        """One epoch on the first lib_examples(data, m) examples, scaled to N."""
+        n = lib_examples(data, m)
         X, Y = data["torch_X"][:n], data["torch_Y"][:n]
         torch.manual_seed(SEED + repeat)
         model = nn.Sequential(
@@ -316,7 +327,7 @@ def make_sklearn():
         )
         # The first call initialises the weights (one untimed step on m examples).
         clf.partial_fit(data["X"][:m], data["labels"][:m], classes=classes)
-        n = data["lib_examples"]  # one epoch on the first n examples, scaled to N
+        n = lib_examples(data, m)  # one epoch on the first n examples, scaled to N
         return seconds(clf.partial_fit, data["X"][:n], data["labels"][:n]) * data["N"] / n
 
     return sklearn.__version__, epoch
@@ -417,9 +428,9 @@ def parse_args(argv=None):
     p.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 32, 128], metavar="M")
     p.add_argument("--loop-examples", type=int, default=None,
                    help="examples the per-example loop is timed on before extrapolating to N (default 5,000)")
-    p.add_argument("--lib-examples", type=int, default=None,
-                   help="examples PyTorch and scikit-learn are timed on before extrapolating to N "
-                        "(default 10,000; pass N for full epochs)")
+    p.add_argument("--lib-steps", type=int, default=1000,
+                   help="PyTorch and scikit-learn are timed on the first min(N, lib_steps x m) examples "
+                        "and extrapolated to N (default 1,000 steps; 0 times full epochs)")
     p.add_argument("--budget", type=float, default=240.0,
                    help="seconds for the timed repeats: no new repeat starts if it would end later "
                         "(at least one always runs; default 240, so a full run stays under 5 minutes)")
@@ -436,7 +447,6 @@ def parse_args(argv=None):
     args.examples = args.examples or 50_000
     args.repeats = args.repeats or 5
     args.loop_examples = min(args.loop_examples or (500 if args.quick else 5000), args.examples)
-    args.lib_examples = min(args.lib_examples or 10_000, args.examples)
     if args.examples < max(args.batch_sizes) or args.repeats < 1 or min(args.batch_sizes) < 1:
         p.error(f"need repeats ≥ 1 and 1 ≤ m ≤ N; got N={args.examples}, m={args.batch_sizes}, "
                 f"repeats={args.repeats}")
@@ -468,7 +478,7 @@ def main(argv=None) -> int:
     progress(f"making {N:,} examples")
     X, Y, labels = make_data(N, SEED)
     data = {"X": X, "Y": Y, "labels": labels, "x": X.T, "y": Y.T, "N": N,
-            "loop_examples": args.loop_examples, "lib_examples": args.lib_examples}
+            "loop_examples": args.loop_examples, "lib_steps": args.lib_steps}
     gemm_n = 600 if args.quick else 2000
     progress(f"GEMM peak ({gemm_n}x{gemm_n} float64)")
     peak_n = gemm_gflops(gemm_n, repeats=2 if args.quick else 5)
@@ -517,7 +527,7 @@ def main(argv=None) -> int:
     times = {(name, m): [] for name in impls for m in ms}
     warm = {"x": X.T[:, : max(ms) * 4], "y": Y.T[:, : max(ms) * 4], "X": X[: max(ms) * 4],
             "Y": Y[: max(ms) * 4], "labels": labels[: max(ms) * 4], "N": max(ms) * 4,
-            "loop_examples": max(ms) * 4, "lib_examples": max(ms) * 4}
+            "loop_examples": max(ms) * 4, "lib_steps": 0}
     if "PyTorch CPU float32" in impls:
         torch_setup(warm)
     for fn in impls.values():  # warm-up: imports, thread pools, first-call costs
@@ -572,17 +582,18 @@ def main(argv=None) -> int:
     say("| implementation | " + " | ".join(f"m={m}" for m in ms) + " |")
     say("|---|" + "---|" * len(ms))
     for name in impls:
-        cells = [f"{fmt_s(med[name, m])} [{fmt_s(min(times[name, m]))}-{fmt_s(max(times[name, m]))}]"
+        mark = {m: "+" if name in LIBRARIES and lib_examples(data, m) < N else "" for m in ms}
+        cells = [f"{fmt_s(med[name, m])}{mark[m]} [{fmt_s(min(times[name, m]))}-{fmt_s(max(times[name, m]))}]"
                  for m in ms]
-        say(f"| {name}{'+' if name in LIBRARIES and args.lib_examples < N else ''} | "
-            + " | ".join(cells) + " |")
+        say(f"| {name} | " + " | ".join(cells) + " |")
     for name, why in missing.items():
         say(f"| {name} | " + " | ".join(why for _ in ms) + " |")
     say(f"\n* the per-example loop is timed on the first {args.loop_examples:,} examples and "
         f"extrapolated to N={N:,} (x {N / args.loop_examples:g}).")
-    if args.lib_examples < N and len(impls) > 2:
-        say(f"+ the libraries are timed on the first {args.lib_examples:,} examples and extrapolated "
-            f"to N={N:,} (x {N / args.lib_examples:g}); --lib-examples {N} times full epochs.")
+    if any(lib in impls and lib_examples(data, m) < N for lib in LIBRARIES for m in ms):
+        say("+ extrapolated: the libraries are timed on their first " + ", ".join(
+            f"{lib_examples(data, m):,} (m={m})" for m in ms if lib_examples(data, m) < N)
+            + f" examples ({args.lib_steps:,} steps) and scaled to N; --lib-steps 0 times full epochs.")
     say()
     say("## Throughput and float64 GEMM peak")
     say(f"GEMM peak: {peak:.1f} GFLOP/s: the best {gemm_n}x{gemm_n} float64 matmul with {threads} BLAS "
