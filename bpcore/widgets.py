@@ -164,15 +164,17 @@ class Explorer:
                                      description="activation", style=style, layout=wide)
         c["cost"] = W.Dropdown(options=cost_choices(s.dataset), value=s.cost, description="cost",
                                style=style, layout=wide)
-        batch_values = [v for _, v in BATCH_CHOICES]
         batch = 0 if s.batch_size is None else s.batch_size
-        c["batch_size"] = W.Dropdown(options=BATCH_CHOICES,
-                                     value=batch if batch in batch_values else 10,
-                                     description="batch size m", style=style, layout=wide)
-        c["epochs"] = W.IntSlider(value=min(max(s.epochs, 10), 1000), min=10, max=1000, step=10,
+        batch_choices = list(BATCH_CHOICES)
+        if batch not in [v for _, v in batch_choices]:  # a size given in code is offered too
+            batch_choices = sorted(batch_choices[:-1] + [(str(batch), batch)], key=lambda o: o[1]) + [
+                batch_choices[-1]]
+        c["batch_size"] = W.Dropdown(options=batch_choices, value=batch, description="batch size m",
+                                     style=style, layout=wide)
+        c["epochs"] = W.IntSlider(value=s.epochs, min=min(10, s.epochs), max=explore.MAX_EPOCHS, step=10,
                                   continuous_update=False, description="epochs", style=style,
                                   layout=wide)
-        c["seed"] = W.BoundedIntText(value=min(s.seed, 9999), min=0, max=9999, description="seed",
+        c["seed"] = W.BoundedIntText(value=s.seed, min=0, max=2**31 - 1, description="seed",
                                      style=style, layout=W.Layout(width="200px"))
         for name, widget in c.items():
             widget.add_class(f"bp-{name.replace('_', '-')}")

@@ -8,7 +8,7 @@ with the keyboard (PageUp, then PageDown) and checks that
   (each key press retrains, so intermediate texts appear; we wait for the final one),
 * the plot's pixels change,
 * moving back restores the first text (η changes restart from the same initial weights),
-* Pause stops a long run while it streams, and Step then trains one more epoch,
+* Pause stops a long (2000-epoch) run while it streams, and Step then trains one more epoch,
 * the maths pane is typeset and no error or traceback is shown anywhere.
 
 Screenshots and the server log go to test-artifacts/browser/ when it fails.
@@ -143,14 +143,14 @@ def test_learning_rate_slider_retrains_in_the_browser(tmp_path):
 
                 step = "pause"  # Pause must act while a long run streams (ticks on the kernel's event loop)
                 explorer.locator(".bp-epochs [role=slider]").focus()
-                page.keyboard.press("End")  # 1000 epochs: retrains, long enough to interrupt
-                expect(loss).to_contain_text("/1000 ·")
+                page.keyboard.press("End")  # 2000 epochs: retrains, long enough to interrupt
+                expect(loss).to_contain_text("/2000 ·")
                 explorer.locator(".bp-pause").click()
                 status = explorer.locator(".bp-status")
                 expect(status).to_contain_text("Paused at epoch")
                 paused_at = int(status.inner_text().split("Paused at epoch ")[1].split(".")[0])
-                assert 0 < paused_at < 1000
-                expect(loss).to_contain_text(f"epoch {paused_at}/1000 ·")
+                assert 0 < paused_at < 2000
+                expect(loss).to_contain_text(f"epoch {paused_at}/2000 ·")
                 explorer.locator(".bp-step").click()
                 expect(status).to_have_text(f"Stepped to epoch {paused_at + 1}.")
 

@@ -266,6 +266,14 @@ def test_a_slider_move_during_a_run_cancels_it():
     assert ex.run.eta == 1.0 and ex.history.loss == _expected(ex.settings).history.loss
 
 
+def test_settings_given_in_code_are_what_the_controls_show():
+    ex = explorer(mode="sync", train=False, batch_size=7, epochs=5, seed=12345, noise=0.3, n=40)
+    assert ex.settings == E.Settings(batch_size=7, epochs=5, seed=12345, noise=0.3, n=40)
+    assert ex.controls["batch_size"].label == "7" and ex.run.m == 7 and ex.run.target == 5
+    ex.buttons["train"].click()
+    assert ex.history.epochs == 5
+
+
 def test_explorer_rejects_unknown_modes_and_bad_settings():
     with pytest.raises(ValueError, match="mode"):
         Explorer(mode="threads")
