@@ -624,8 +624,8 @@ def main(argv=None) -> int:
     say("| measure | value |")
     say("|---|---|")
     say(f"| data: x (N x 784 float64) | {X.nbytes / 1e6:.0f} MB |")
-    say(f"| numpy peak during one bpcore epoch at m={max(ms)} (tracemalloc, above the data; the "
-        f"shuffled copy of x is most of it) | {traced_mb:.0f} MB |")
+    say(f"| numpy peak during one bpcore epoch at m={max(ms)} (tracemalloc, above the data: the "
+        f"shuffled chunk, the step's arrays) | {traced_mb:.0f} MB |")
     say(f"| process peak RSS after the bpcore-only phase | {rss_bpcore:.0f} MB |")
     say(f"| process peak RSS at the end (incl. libraries, float32 copies) | {rss_end:.0f} MB |")
     say()
