@@ -25,7 +25,11 @@ runs no other message (a Pause click) is handled. So a click never trains
 synchronously to the end: a job (training, a sweep) is a generator that does
 about ``tick_seconds`` of work per step, and each step is scheduled on the
 kernel's event loop with ``loop.call_later``. Between steps the kernel handles
-widget messages, so Pause/Stop and slider moves act within one tick. Frames
+widget messages, so Pause/Stop and slider moves act within one tick.
+JupyterLab 4 with ipykernel 7 may deliver widget messages on a kernel
+*subshell* thread instead of the main one; such callbacks are handed to the
+main thread's loop (``call_soon_threadsafe``) so that only one thread ever
+touches the run and the figure (see :meth:`Explorer._guard`). Frames
 (a PNG drawn with matplotlib's Agg canvas into an ``ipywidgets.Image``) are
 drawn at most every ``frame_interval`` seconds, and never more often than
 leaves 2/3 of the time for training. Without a running event loop (tests,
@@ -40,7 +44,10 @@ from __future__ import annotations
 
 import asyncio
 import html
+import sys
+import threading
 import time
+import traceback
 from typing import Optional
 
 import ipywidgets as W
@@ -127,6 +134,12 @@ class Explorer:
         self._next_frame = 0.0
         self._data_cache = {}
         self._net_cache = {}
+        # The thread and event loop that own this explorer (the kernel's main thread).
+        self._home_thread = threading.get_ident()
+        try:
+            self._home_loop = None if mode == "sync" else asyncio.get_running_loop()
+        except RuntimeError:
+            self._home_loop = None
         self._build_controls(s, on_eta_change)
         self._build_layout()
         self.run = self._new_run()
@@ -346,18 +359,39 @@ class Explorer:
 
     # ------------------------------------------------------------------ plumbing
     def _guard(self, fn, *args):
-        """Wrap a callback so an exception becomes a message in the widget, never a traceback."""
+        """Wrap a widget callback: run it on the explorer's home thread, errors become messages.
 
-        def wrapped(*cb_args):
+        JupyterLab 4 with ipykernel 7 may deliver widget messages on a kernel *subshell*
+        thread, concurrently with the ticks running on the main thread's event loop.
+        Two threads drawing one figure and editing one run corrupt both, so a callback
+        arriving on another thread is handed to the home loop (``call_soon_threadsafe``)
+        and runs between two ticks. An exception becomes a message in the widget,
+        never a traceback.
+        """
+
+        def run(*cb_args):
             try:
                 fn(*args, *cb_args)
             except Exception as exc:  # noqa: BLE001 - shown to the learner instead
                 self._show_error(exc)
 
+        def wrapped(*cb_args):
+            loop = self._home_loop
+            if loop is not None and threading.get_ident() != self._home_thread:
+                try:
+                    loop.call_soon_threadsafe(run, *cb_args)
+                    return
+                except RuntimeError:  # the loop has closed (kernel shutting down): run here
+                    pass
+            run(*cb_args)
+
         return wrapped
 
     def _show_error(self, exc: Exception):
         self.last_error = exc
+        # The learner gets a plain message; maintainers get the traceback in the kernel's own
+        # stderr (the Jupyter server's log), never in the notebook.
+        traceback.print_exception(exc, file=sys.__stderr__)
         self._cancel()
         self._set_status(
             f"Something went wrong: {type(exc).__name__}: {exc}. Your settings are kept; change a "
@@ -393,6 +427,8 @@ class Explorer:
     def _loop(self):
         if self.mode == "sync":
             return None
+        if self._home_loop is not None and threading.get_ident() == self._home_thread:
+            return self._home_loop
         try:
             return asyncio.get_running_loop()
         except RuntimeError:

@@ -124,7 +124,7 @@ class LabServer:
 
     def log(self) -> str:
         try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-200_000:]
         except OSError:
             return ""
 

@@ -9,6 +9,7 @@ from an independent :class:`bpcore.explore.Run` with the same settings.
 import asyncio
 import pathlib
 import re
+import threading
 
 import matplotlib
 
@@ -272,6 +273,36 @@ def test_settings_given_in_code_are_what_the_controls_show():
     assert ex.controls["batch_size"].label == "7" and ex.run.m == 7 and ex.run.target == 5
     ex.buttons["train"].click()
     assert ex.history.epochs == 5
+
+
+def test_callbacks_from_another_thread_run_between_ticks_on_the_home_loop():
+    """JupyterLab may deliver widget messages on a kernel subshell thread (see widgets.py)."""
+    async def scenario():
+        ex = explorer(mode="async", train=False, tick_seconds=0.005, **SMALL)
+        home, seen = threading.get_ident(), []
+        pause = ex.pause
+        ex.pause = lambda: (seen.append(threading.get_ident()), pause())
+        ex.buttons["train"].click()
+        while ex.run.epoch < 3:
+            await asyncio.sleep(0.001)
+        clicker = threading.Thread(target=ex.buttons["pause"].click)
+        clicker.start()
+        clicker.join()
+        assert seen == []  # queued for the home loop, not run on the clicking thread
+        while ex.running:
+            await asyncio.sleep(0.001)
+        assert seen == [home] and ex.message.startswith("Paused at epoch")
+        setter = threading.Thread(target=lambda: setattr(ex.controls["eta"], "value", 1.0))
+        setter.start()
+        setter.join()
+        await asyncio.sleep(0.01)
+        while ex.running:
+            await asyncio.sleep(0.001)
+        return ex
+
+    ex = asyncio.run(scenario())
+    assert ex.last_error is None and ex.run.eta == 1.0
+    assert ex.history.loss == _expected(ex.settings).history.loss
 
 
 def test_explorer_rejects_unknown_modes_and_bad_settings():
