@@ -261,6 +261,7 @@ def train(
     eta = check_eta(eta)
     x = check_x(x, net.sizes[0])
     y = check_y(y, net.sizes[-1], x.shape[1])
+    x, y = np.asfortranarray(x), np.asfortranarray(y)  # once here, not in every sgd_epoch
     N = x.shape[1]
     m = _batch_size(m, N)
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
