@@ -241,32 +241,35 @@ def make_torch(n_threads):
 
     torch.set_num_threads(n_threads)
 
+    def sigmoid_net(sizes):
+        layers = []
+        for l in range(1, len(sizes)):
+            layers += [nn.Linear(sizes[l - 1], sizes[l]), nn.Sigmoid()]
+        return nn.Sequential(*layers)
+
+    def sgd_epoch(model, opt, X, Y, m, gen=None):
+        # Shuffle once per epoch into a contiguous copy, then slice blocks:
+        # the same data layout bpcore uses.
+        perm = torch.randperm(X.shape[0], generator=gen)
+        Xs, Ys = X[perm], Y[perm]
+        for k in range(0, X.shape[0], m):
+            xb, yb = Xs[k : k + m], Ys[k : k + m]
+            opt.zero_grad()
+            # ½ Σ_x ‖a − y‖², divided by the batch size: SGD's step is then
+            # η·(1/m)·Σ_x ∇C_x, bpcore's update rule.
+            loss = 0.5 * ((model(xb) - yb) ** 2).sum() / xb.shape[0]
+            loss.backward()
+            opt.step()
+
     def epoch(data, m, repeat):
         """One epoch on the first lib_examples(data, m) examples, scaled to N."""
         n = lib_examples(data, m)
         X, Y = data["torch_X"][:n], data["torch_Y"][:n]
         torch.manual_seed(SEED + repeat)
-        model = nn.Sequential(
-            nn.Linear(SIZES[0], SIZES[1]), nn.Sigmoid(), nn.Linear(SIZES[1], SIZES[2]), nn.Sigmoid()
-        )
+        model = sigmoid_net(SIZES)
         opt = torch.optim.SGD(model.parameters(), lr=ETA)
         gen = torch.Generator().manual_seed(SEED + repeat)
-
-        def run():
-            # Shuffle once per epoch into a contiguous copy, then slice blocks:
-            # the same data layout bpcore uses.
-            perm = torch.randperm(X.shape[0], generator=gen)
-            Xs, Ys = X[perm], Y[perm]
-            for k in range(0, X.shape[0], m):
-                xb, yb = Xs[k : k + m], Ys[k : k + m]
-                opt.zero_grad()
-                # ½ Σ_x ‖a − y‖², divided by the batch size: SGD's step is then
-                # η·(1/m)·Σ_x ∇C_x, bpcore's update rule.
-                loss = 0.5 * ((model(xb) - yb) ** 2).sum() / xb.shape[0]
-                loss.backward()
-                opt.step()
-
-        return seconds(run) * data["N"] / n
+        return seconds(lambda: sgd_epoch(model, opt, X, Y, m, gen)) * data["N"] / n
 
     def setup(data):
         data["torch_X"] = torch.from_numpy(data["X"].astype(np.float32))
@@ -275,21 +278,11 @@ def make_torch(n_threads):
     def toy_epoch_ms(x, y, m, repeats):
         X = torch.from_numpy(np.ascontiguousarray(x.T, dtype=np.float32))
         Y = torch.from_numpy(np.ascontiguousarray(y.T, dtype=np.float32))
-        layers = []
-        for l in range(1, len(TOY_SIZES)):
-            layers += [nn.Linear(TOY_SIZES[l - 1], TOY_SIZES[l]), nn.Sigmoid()]
-        model = nn.Sequential(*layers)
+        model = sigmoid_net(TOY_SIZES)
         opt = torch.optim.SGD(model.parameters(), lr=ETA)
 
         def run():
-            perm = torch.randperm(X.shape[0])
-            Xs, Ys = X[perm], Y[perm]
-            for k in range(0, X.shape[0], m):
-                xb, yb = Xs[k : k + m], Ys[k : k + m]
-                opt.zero_grad()
-                loss = 0.5 * ((model(xb) - yb) ** 2).sum() / xb.shape[0]
-                loss.backward()
-                opt.step()
+            sgd_epoch(model, opt, X, Y, m)
 
         run()  # warm-up
         return statistics.median(seconds(run) for _ in range(repeats)) * 1e3

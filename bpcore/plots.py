@@ -34,6 +34,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .explore import boundary_grid
+from .train import class_labels
 
 __all__ = [
     "OKABE_ITO",
@@ -67,11 +68,6 @@ def _axes(ax, figsize=(5, 3.5)):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
-
-
-def _labels(y):
-    y = np.asarray(y)
-    return (y[0] > 0.5).astype(int) if y.shape[0] == 1 else np.argmax(y, axis=0)
 
 
 def boundary_image(probs, lighten: float = 0.55, levels: int = 8):
@@ -138,7 +134,7 @@ def plot_decision_boundary(net, x, y, ax=None, x_val=None, y_val=None, resolutio
     for xs, ys, hollow in ((x, y, False), (x_val, y_val, True)):
         if xs is None:
             continue
-        labels = _labels(ys)
+        labels = class_labels(ys)
         for k in range(int(max(labels.max(initial=0) + 1, probs.shape[0]))):
             sel = labels == k
             if not sel.any():
@@ -396,7 +392,7 @@ class ExplorerViews:
             coll.remove()
         self.points = []
         for xs, ys, hollow in ((data.x, data.y, False), (data.x_val, data.y_val, True)):
-            labels = _labels(ys)
+            labels = class_labels(ys)
             for k in range(int(labels.max(initial=0)) + 1):
                 sel = labels == k
                 colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]

@@ -23,7 +23,7 @@ from .network import Network, forward
 from .update import update
 from .validation import check_eta, check_x, check_y
 
-__all__ = ["History", "sgd_epoch", "train", "mean_cost", "accuracy", "predict_labels"]
+__all__ = ["History", "sgd_epoch", "train", "mean_cost", "accuracy", "predict_labels", "class_labels"]
 
 
 @dataclass
@@ -76,14 +76,16 @@ def predict_labels(net: Network, x):
     One output neuron: label 1 where a^L > 0.5, else 0. Several output neurons:
     the index of the largest a^L_j in each column. Returns an int array of shape (m,).
     """
-    a_L = forward(net, x)[1][-1]
-    if a_L.shape[0] == 1:
-        return (a_L[0] > 0.5).astype(int)
-    return np.argmax(a_L, axis=0)
+    return class_labels(forward(net, x)[1][-1])
 
 
-def _labels(y):
-    return (y[0] > 0.5).astype(int) if y.shape[0] == 1 else np.argmax(y, axis=0)
+def class_labels(a):
+    """Class labels of outputs or targets a, shape (n_L, m): a > 0.5 for one row, else argmax.
+
+    Returns an int array of shape (m,).
+    """
+    a = np.asarray(a)
+    return (a[0] > 0.5).astype(int) if a.shape[0] == 1 else np.argmax(a, axis=0)
 
 
 def accuracy(net: Network, x, y):
@@ -100,7 +102,7 @@ def accuracy(net: Network, x, y):
     """
     x = check_x(x, net.sizes[0])
     y = check_y(y, net.sizes[-1], x.shape[1])
-    return float(np.mean(predict_labels(net, x) == _labels(y)))
+    return float(np.mean(predict_labels(net, x) == class_labels(y)))
 
 
 def mean_cost(net: Network, x, y, cost="quadratic") -> float:
@@ -187,24 +189,26 @@ Z_LIMIT = 1e8
 
 
 def _divergence_check(net: Network, x, y, cost):
-    """The mean cost on (x, y), and why training diverged (or None).
+    """The mean cost on (x, y), why training diverged (or None), and a^L.
+
+    a^L is returned so that the epoch's accuracy needs no second forward pass.
 
     Diverged means: a parameter or some z^l is not finite (finite but huge
     weights can overflow in w^l a^{l-1}), or some |z^l| exceeds ``Z_LIMIT``, or
     the loss is not finite. Call inside ``np.errstate(over="ignore", invalid="ignore")``.
     """
     if not all(np.isfinite(net.w[l]).all() and np.isfinite(net.b[l]).all() for l in range(1, net.L + 1)):
-        return float("nan"), "the loss became NaN or infinite (the weights overflowed)"
+        return float("nan"), "the loss became NaN or infinite (the weights overflowed)", None
     z, a = forward(net, x, check=False)
     if not all(np.isfinite(z[l]).all() for l in range(1, net.L + 1)):
-        return float("nan"), "the loss became NaN or infinite (the weighted inputs z overflowed)"
+        return float("nan"), "the loss became NaN or infinite (the weighted inputs z overflowed)", None
     z_max = max(float(np.max(np.abs(z[l]))) for l in range(1, net.L + 1))
     loss = cost.value(a[-1], y) / x.shape[1]
     if z_max > Z_LIMIT:
-        return loss, f"the weighted inputs reached |z| = {z_max:.2g}, so the units are saturated and learning has stopped"
+        return loss, f"the weighted inputs reached |z| = {z_max:.2g}, so the units are saturated and learning has stopped", a[-1]
     if not np.isfinite(loss):
-        return loss, "the loss became NaN or infinite"
-    return loss, None
+        return loss, "the loss became NaN or infinite", a[-1]
+    return loss, None, a[-1]
 
 
 def train(
@@ -272,13 +276,14 @@ def train(
         y_val = check_y(y_val, net.sizes[-1], x_val.shape[1], "y_val")
     rng = np.random.default_rng(rng)
     classify = _is_classification(y)
+    y_labels = class_labels(y) if classify else None
     history = History(eta=eta, m=m)
     start_loss = mean_cost(net, x, y, cost)
 
     for epoch in range(1, epochs + 1):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             new_net = sgd_epoch(net, x, y, cost, eta, m, rng)
-            loss, why = _divergence_check(new_net, x, y, cost)
+            loss, why, a_L = _divergence_check(new_net, x, y, cost)
         if why is None and loss > explode_factor * max(start_loss, 1e-12):
             why = f"the loss exploded to {loss:.3g} (it started at {start_loss:.3g})"
         if why is not None:
@@ -292,7 +297,7 @@ def train(
         net = new_net
         history.loss.append(loss)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            history.accuracy.append(accuracy(net, x, y) if classify else None)
+            history.accuracy.append(float(np.mean(class_labels(a_L) == y_labels)) if classify else None)
             if has_val:
                 history.val_loss.append(mean_cost(net, x_val, y_val, cost))
                 history.val_accuracy.append(accuracy(net, x_val, y_val) if classify else None)
