@@ -209,7 +209,7 @@ def loop_epoch(net, x, y, m, rng):
     perm = rng.permutation(x.shape[1])
     xs, ys = np.asfortranarray(x[:, perm]), np.asfortranarray(y[:, perm])
     for k in range(0, x.shape[1], m):
-        grads = backward_loop(net, xs[:, k : k + m], ys[:, k : k + m], COST, check=False)
+        grads = backward_loop(net, xs[:, k : k + m], ys[:, k : k + m], COST, validate=False)
         net = update(net, grads, ETA)
     return net
 
@@ -343,7 +343,7 @@ def toy_benchmark(n_points, m, repeats):
     def steps():
         net = net0
         for xb, yb in blocks:
-            grads = backward(net, xb, yb, COST, check=False)
+            grads = backward(net, xb, yb, COST, validate=False)
             net = update(net, grads, ETA)
 
     steps()  # warm-up

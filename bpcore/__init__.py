@@ -26,7 +26,7 @@ from .backprop import (
     weight_gradient,
 )
 from .costs import COSTS, get_cost
-from .gradcheck import check_backward, check_equations, check_update
+from .gradcheck import check_backward, check_equations, check_update_step
 from .network import Network, forward, init_network, predict
 from .train import History, accuracy, mean_cost, predict_labels, train
 from .update import update, update_parameter
@@ -36,7 +36,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ACTIVATIONS", "COSTS", "Gradients", "History", "Network",
     "accuracy", "backpropagate_error", "backward", "backward_loop", "bias_gradient",
-    "check_backward", "check_equations", "check_update", "forward", "get_activation",
+    "check_backward", "check_equations", "check_update_step", "forward", "get_activation",
     "get_cost", "init_network", "mean_cost", "output_error", "predict", "predict_labels",
     "train", "update", "update_parameter", "weight_gradient",
 ]

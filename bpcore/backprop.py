@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .costs import check_cost_output, get_cost
+from .costs import validate_cost_output, get_cost
 from .network import Network, forward
-from .validation import check_x, check_y
+from .validation import validate_x, validate_y
 
 __all__ = [
     "output_error",
@@ -142,16 +142,16 @@ class Gradients:
     m: int
 
 
-def _prepare(net, x, y, cost, check):
+def _prepare(net, x, y, cost, validate):
     cost = get_cost(cost)
-    if check:
-        check_cost_output(cost, net.output)
-        x = check_x(x, net.sizes[0])
-        y = check_y(y, net.sizes[-1], x.shape[1])
+    if validate:
+        validate_cost_output(cost, net.output)
+        x = validate_x(x, net.sizes[0])
+        y = validate_y(y, net.sizes[-1], x.shape[1])
     return cost, x, y
 
 
-def backward(net: Network, x, y, cost="quadratic", check: bool = True) -> Gradients:
+def backward(net: Network, x, y, cost="quadratic", validate: bool = True) -> Gradients:
     """Backpropagation for a column example or a minibatch (matrix form).
 
     Forward pass, then BP1 at layer L, BP2 for l = L−1 down to 1, and BP3/BP4
@@ -164,7 +164,7 @@ def backward(net: Network, x, y, cost="quadratic", check: bool = True) -> Gradie
     x : ndarray, shape (n_0, m)
     y : ndarray, shape (n_L, m)
     cost : str or cost class
-    check : bool
+    validate : bool
         Validate the inputs (shapes, finiteness, cost/output pairing).
 
     Returns
@@ -174,9 +174,9 @@ def backward(net: Network, x, y, cost="quadratic", check: bool = True) -> Gradie
 
     Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
     """
-    cost, x, y = _prepare(net, x, y, cost, check)
+    cost, x, y = _prepare(net, x, y, cost, validate)
     L = net.L
-    z, a = forward(net, x, check=False)
+    z, a = forward(net, x, validate=False)
     delta = [None] * (L + 1)
     delta[L] = output_error(cost, z[L], a[L], y, net.sigma(L))
     for l in range(L - 1, 0, -1):
@@ -186,7 +186,7 @@ def backward(net: Network, x, y, cost="quadratic", check: bool = True) -> Gradie
     return Gradients(grad_w, grad_b, delta, z, a, x.shape[1])
 
 
-def backward_loop(net: Network, x, y, cost="quadratic", check: bool = True) -> Gradients:
+def backward_loop(net: Network, x, y, cost="quadratic", validate: bool = True) -> Gradients:
     """The same gradients as :func:`backward`, one example (column) at a time.
 
     Deliberately plain, like Nielsen's ``update_mini_batch``: for each column
@@ -199,13 +199,13 @@ def backward_loop(net: Network, x, y, cost="quadratic", check: bool = True) -> G
 
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
-    cost, x, y = _prepare(net, x, y, cost, check)
+    cost, x, y = _prepare(net, x, y, cost, validate)
     L, m = net.L, x.shape[1]
     grad_w = [None] + [np.zeros_like(net.w[l]) for l in range(1, L + 1)]
     grad_b = [None] + [np.zeros_like(net.b[l]) for l in range(1, L + 1)]
     per_example = []
     for i in range(m):
-        g = backward(net, x[:, i : i + 1], y[:, i : i + 1], cost, check=False)
+        g = backward(net, x[:, i : i + 1], y[:, i : i + 1], cost, validate=False)
         for l in range(1, L + 1):
             grad_w[l] += g.grad_w[l]
             grad_b[l] += g.grad_b[l]

@@ -40,7 +40,7 @@ __all__ = [
     "SoftmaxCrossEntropyCost",
     "COSTS",
     "get_cost",
-    "check_cost_output",
+    "validate_cost_output",
 ]
 
 # Smallest/largest probabilities used inside logarithms. A sigmoid in float64
@@ -200,7 +200,7 @@ def get_cost(name):
         ) from None
 
 
-def check_cost_output(cost, output) -> None:
+def validate_cost_output(cost, output) -> None:
     """Raise ValueError if ``cost`` cannot be paired with the output activation."""
     cost = get_cost(cost)
     sigma = get_activation(output)

@@ -19,6 +19,8 @@ import numbers
 
 import numpy as np
 
+from .validation import is_whole_number
+
 __all__ = [
     "xor",
     "circles",
@@ -34,7 +36,7 @@ __all__ = [
 
 
 def _check(n, noise, min_n=1):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < min_n:
+    if not is_whole_number(n) or n < min_n:
         raise ValueError(f"n (number of examples) must be an integer ≥ {min_n}; got n={n!r}")
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not (0 <= noise < np.inf):
         raise ValueError(f"noise must be a finite number ≥ 0; got noise={noise!r}")
@@ -104,7 +106,7 @@ def spiral(rng, n: int = 300, noise: float = 0.2, k: int = 3):
     Returns x (2, n) in roughly [−1, 1]², y (k, n) one-hot.
     """
     _check(n, noise, min_n=k)
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 2:
+    if not is_whole_number(k) or k < 2:
         raise ValueError(f"k (number of classes) must be an integer ≥ 2; got k={k!r}")
     rng = np.random.default_rng(rng)
     labels = rng.permutation(np.arange(n) % k)
@@ -120,7 +122,7 @@ def gauss(rng, n: int = 200, noise: float = 0.5, k: int = 2, spread: float = 2.0
     Returns x (2, n), y (1, n) for k = 2, else (k, n) one-hot.
     """
     _check(n, noise, min_n=k)
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 2:
+    if not is_whole_number(k) or k < 2:
         raise ValueError(f"k (number of classes) must be an integer ≥ 2; got k={k!r}")
     rng = np.random.default_rng(rng)
     labels = rng.permutation(np.arange(n) % k)

@@ -39,6 +39,7 @@ from .backprop import backward
 from .datasets import load, train_test_split
 from .network import Network, forward, init_network
 from .train import History, mean_cost, train
+from .validation import is_whole_number
 
 __all__ = [
     "DATASET_NAMES",
@@ -126,7 +127,7 @@ def _fits(cost: str, dataset: str) -> str:
 
 
 def _is_int(v) -> bool:
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+    return is_whole_number(v)
 
 
 @dataclass(frozen=True)
@@ -588,7 +589,7 @@ def boundary_grid(net: Network, x, resolution: int = 80, pad: float = 0.3):
     g0, g1 = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
     xx, yy = np.meshgrid(g0, g1)
     with np.errstate(all="ignore"):
-        a_L = forward(net, np.vstack([xx.ravel(), yy.ravel()]), check=False)[1][-1]
+        a_L = forward(net, np.vstack([xx.ravel(), yy.ravel()]), validate=False)[1][-1]
     a_L = np.nan_to_num(np.clip(a_L, 0.0, 1.0), nan=0.5)
     if a_L.shape[0] == 1:
         probs = np.vstack([1.0 - a_L, a_L])

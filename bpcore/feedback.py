@@ -28,7 +28,7 @@ checker                                learner's function                  noteb
 :func:`check_bp3`                      ``(delta_l) -> grad_b``              04
 :func:`check_bp4`                      ``(delta_l, a_prev) -> grad_w``      04
 :func:`check_numerical_gradient`       ``(f, p, h) -> grad``                05
-:func:`check_update`                   ``(p, grad_sum, eta, m) -> p_new``   06
+:func:`check_update_parameter`                   ``(p, grad_sum, eta, m) -> p_new``   06
 :func:`check_xavier_init`              ``(n_in, n_out, rng) -> w``          09
 =====================================  ==================================  ========
 """
@@ -56,7 +56,7 @@ __all__ = [
     "check_bp2",
     "check_bp3",
     "check_bp4",
-    "check_update",
+    "check_update_parameter",
     "check_numerical_gradient",
     "check_cross_entropy_delta",
     "check_xavier_init",
@@ -500,7 +500,7 @@ def _numeric_delta(net, g, l, y, cost):
 
 def _numeric_param(net, x, y, cost, p):
     cost_cls = QuadraticCost if cost == "quadratic" else CrossEntropyCost
-    return numerical_gradient(lambda: cost_cls.value(forward(net, x, check=False)[1][-1], y), p)
+    return numerical_gradient(lambda: cost_cls.value(forward(net, x, validate=False)[1][-1], y), p)
 
 
 def _sp(z):
@@ -925,7 +925,7 @@ def check_bp4(fn) -> Feedback:
 # --------------------------------------------------------------------------- update
 
 
-def check_update(fn) -> Feedback:
+def check_update_parameter(fn) -> Feedback:
     """Check the update rule: p → p − (η/m) Σ_x ∂C_x/∂p.
 
     Parameters
@@ -982,7 +982,7 @@ def check_update(fn) -> Feedback:
     ]
     spec = _Spec(
         "update", "p → p − (η/m) Σ_x ∂C_x/∂p", "bpcore.update.update_parameter",
-        "06_the_update_rule.ipynb", "check_update", ("p", "grad_sum", "eta", "m"), ("p_new",),
+        "06_the_update_rule.ipynb", "check_update_parameter", ("p", "grad_sum", "eta", "m"), ("p_new",),
         ("the shape of p",), cases, slips,
         "p and grad_sum have the same shape; the update is elementwise: p - (eta / m) * grad_sum.")
     return _check(fn, spec)
@@ -1051,7 +1051,7 @@ def check_numerical_gradient(fn) -> Feedback:
         p = net.w[1]
 
         def f(net=net, x=x, y=y):
-            return QuadraticCost.value(forward(net, x, check=False)[1][-1], y)
+            return QuadraticCost.value(forward(net, x, validate=False)[1][-1], y)
 
         expected = numerical_gradient(f, p, h)
         cases.append(_Case(f"p = w^1 of shape {_fmt_shape(p.shape)}, h = 1e-4", (f, p, h),

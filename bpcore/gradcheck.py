@@ -15,7 +15,7 @@ BP4    ∂C/∂w^l, from the numerical δ^l        perturb w^l
 Feeding each equation the numerical (trusted) version of its input isolates
 it: a bug in BP1 does not make BP2, BP3 or BP4 fail too, so the report names
 the equation that is wrong. :func:`check_backward` checks a whole backward
-pass end to end, and :func:`check_update` checks the update rule.
+pass end to end, and :func:`check_update_step` checks the update rule.
 
 Conventions, after CS231n's ``gradient_check.py`` and deeplearning.ai:
 
@@ -45,10 +45,10 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import backprop
-from .costs import check_cost_output, get_cost
+from .costs import validate_cost_output, get_cost
 from .network import Network, forward
 from .update import update_parameter
-from .validation import check_x, check_y
+from .validation import validate_x, validate_y
 
 __all__ = [
     "DEFAULT_H",
@@ -60,7 +60,7 @@ __all__ = [
     "GradCheckReport",
     "check_equations",
     "check_backward",
-    "check_update",
+    "check_update_step",
 ]
 
 DEFAULT_H = 1e-6
@@ -289,9 +289,9 @@ def _kinks_from(net: Network, z, l: int, h: float) -> int:
 
 def _prepare(net, x, y, cost):
     cost = get_cost(cost)
-    check_cost_output(cost, net.output)
-    x = check_x(x, net.sizes[0])
-    y = check_y(y, net.sizes[-1], x.shape[1])
+    validate_cost_output(cost, net.output)
+    x = validate_x(x, net.sizes[0])
+    y = validate_y(y, net.sizes[-1], x.shape[1])
     net, x, y, notes = _as_float64(net, x, y)
     return net, x, y, cost, notes
 
@@ -307,7 +307,7 @@ def _numeric_deltas(net, z, y, cost, h):
 
 def _numeric_param_grads(net, x, y, cost, h):
     def total_cost():
-        return cost.value(forward(net, x, check=False)[1][-1], y)
+        return cost.value(forward(net, x, validate=False)[1][-1], y)
 
     grad_w = [None] + [numerical_gradient(total_cost, net.w[l], h) for l in range(1, net.L + 1)]
     grad_b = [None] + [numerical_gradient(total_cost, net.b[l], h) for l in range(1, net.L + 1)]
@@ -352,7 +352,7 @@ def check_equations(
     """
     net, x, y, cost, notes = _prepare(net, x, y, cost)
     L = net.L
-    z, a = forward(net, x, check=False)
+    z, a = forward(net, x, validate=False)
     num_delta = _numeric_deltas(net, z, y, cost, h)
     num_w, num_b = _numeric_param_grads(net, x, y, cost, h)
     checks = [
@@ -395,7 +395,7 @@ def check_backward(
     Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
     """
     net, x, y, cost, notes = _prepare(net, x, y, cost)
-    z, _ = forward(net, x, check=False)
+    z, _ = forward(net, x, validate=False)
     num_w, num_b = _numeric_param_grads(net, x, y, cost, h)
     try:
         grads = backward_fn(net, x.copy(), y.copy(), cost)
@@ -414,7 +414,7 @@ def check_backward(
     return GradCheckReport(checks, tol, h, notes)
 
 
-def check_update(
+def check_update_step(
     net: Network,
     x,
     y,

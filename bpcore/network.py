@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import Activation, get_activation
-from .validation import check_sizes, check_x
+from .validation import validate_sizes, validate_x
 
 __all__ = ["Network", "INITIALISERS", "init_network", "forward", "predict"]
 
@@ -128,7 +128,7 @@ def init_network(sizes, rng, init="lecun", hidden="sigmoid", output="sigmoid") -
     Taught in ``notebooks/01_forward_propagation.ipynb`` and
     ``notebooks/09_initialisation_and_depth.ipynb``.
     """
-    sizes = check_sizes(sizes)
+    sizes = validate_sizes(sizes)
     get_activation(hidden)
     get_activation(output)
     if get_activation(hidden).name == "softmax":
@@ -149,7 +149,7 @@ def init_network(sizes, rng, init="lecun", hidden="sigmoid", output="sigmoid") -
     return Network(sizes, w, b, get_activation(hidden).name, get_activation(output).name)
 
 
-def forward(net: Network, x, check: bool = True):
+def forward(net: Network, x, validate: bool = True):
     """Forward pass: z^l = w^l a^{l-1} + b^l and a^l = σ(z^l) for l = 1..L.
 
     Caches every z^l and a^l, which is exactly what the backward pass needs
@@ -160,7 +160,7 @@ def forward(net: Network, x, check: bool = True):
     net : Network
     x : ndarray, shape (n_0, m)
         Columns are examples; one example is a column of shape (n_0, 1).
-    check : bool
+    validate : bool
         Validate x (shape, finiteness). Training loops that validated once
         pass False.
 
@@ -173,8 +173,8 @@ def forward(net: Network, x, check: bool = True):
 
     Taught in ``notebooks/01_forward_propagation.ipynb``.
     """
-    if check:
-        x = check_x(x, net.sizes[0])
+    if validate:
+        x = validate_x(x, net.sizes[0])
     z, a = [None], [x]
     for l in range(1, net.L + 1):
         z.append(net.w[l] @ a[l - 1] + net.b[l])

@@ -33,7 +33,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .explore import boundary_grid
+from .figures.style import (CLASS_COLOURS, CLASS_MARKERS, DIVERGED_COLOUR, OKABE_ITO, TRAIN_COLOUR,
+                            VAL_COLOUR, boundary_grid, boundary_image, plain_log_ticks)
 from .train import class_labels
 
 __all__ = [
@@ -52,54 +53,10 @@ __all__ = [
     "ExplorerCanvas",
 ]
 
-#: The Okabe–Ito colourblind-safe palette.
-OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
-}
-#: Class k is drawn in CLASS_COLOURS[k] with CLASS_MARKERS[k].
-CLASS_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["purple"])
-CLASS_MARKERS = ("o", "s", "^", "D")
-TRAIN_COLOUR, VAL_COLOUR = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
-DIVERGED_COLOUR = OKABE_ITO["vermillion"]
-
-
 def _axes(ax, figsize=(5, 3.5)):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
-
-
-def boundary_image(probs, lighten: float = 0.55, levels: int = 8):
-    """An RGB image mixing the class colours by probability.
-
-    Parameters
-    ----------
-    probs : ndarray (k, R, R), summing to 1 over k (from :func:`bpcore.explore.boundary_grid`)
-    lighten : float in [0, 1), how far the colours are blended towards white
-    levels : int or None
-        Probabilities are rounded to multiples of 1/levels, so the picture shows
-        bands of confidence (and its PNG stays small); None keeps them smooth.
-
-    Returns
-    -------
-    ndarray (R, R, 3) of floats in [0, 1]. Where the network is unsure
-    (probabilities near 1/k) the colours mix; where it is sure, the pixel takes
-    its class's (lightened) colour.
-    """
-    if levels:
-        probs = np.round(np.asarray(probs) * levels)
-        probs = probs / np.maximum(probs.sum(axis=0, keepdims=True), 1)  # bands still sum to 1
-    colours = np.array([matplotlib.colors.to_rgb(c) for c in CLASS_COLOURS[: probs.shape[0]]])
-    colours = colours + lighten * (1.0 - colours)
-    return np.clip(np.tensordot(probs, colours, axes=(0, 0)), 0.0, 1.0)
-
-
-def _plain_log_ticks(axis, subs=(1.0,)):
-    """Log-axis ticks labelled 0.01, 0.1, 1 … (plain text: no mathtext to lay out each frame)."""
-    axis.set_major_locator(matplotlib.ticker.LogLocator(subs=subs, numticks=8))
-    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-    axis.set_minor_locator(matplotlib.ticker.NullLocator())
 
 
 def plot_decision_boundary(net, x, y, ax=None, x_val=None, y_val=None, resolution: int = 100,
@@ -180,7 +137,7 @@ def plot_loss(history, ax=None, eta_changes=(), title=None, epochs=None):
         finite = [v for v in list(history.loss) + list(history.val_loss) if np.isfinite(v) and v > 0]
         if finite:
             ax.set_yscale("log")
-            _plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
+            plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
         ax.legend(loc="upper right", fontsize=8, frameon=False)
     for epoch, eta in eta_changes:
         ax.axvline(epoch + 0.5, color=OKABE_ITO["black"], ls=":", lw=1)
@@ -250,8 +207,8 @@ def plot_lr_sweep(sweep, ax=None, current_eta=None):
         ax.axvline(current_eta, color=OKABE_ITO["black"], ls=":", lw=1)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    _plain_log_ticks(ax.xaxis)
-    _plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
+    plain_log_ticks(ax.xaxis)
+    plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("mean cost after training")
     ax.set_title("Learning-rate sweep (same initial weights)")
@@ -301,7 +258,7 @@ def plot_lr_grid(sweep, etas=None, figsize=(10, 4)):
         ax.set_ylabel("")
         ax = plot_loss(h, ax=axes[1, j], epochs=run.target, title="")
         ax.set_yscale("log")
-        _plain_log_ticks(ax.yaxis)
+        plain_log_ticks(ax.yaxis)
         ax.set_ylim(*ylim)
         if j:
             ax.set_ylabel("")
@@ -374,7 +331,7 @@ class ExplorerViews:
         self.line_train, = ax.plot([], [], color=TRAIN_COLOUR, lw=1.6, label="training")
         self.line_val, = ax.plot([], [], color=VAL_COLOUR, lw=1.6, ls="--", label="held-out")
         ax.set_yscale("log")
-        _plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
+        plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
         ax.set_xlabel("epoch", labelpad=1)
         ax.set_ylabel("mean cost", labelpad=1)
         ax.legend(loc="lower left", fontsize=8, frameon=False, handlelength=1.8)

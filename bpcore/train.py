@@ -11,17 +11,16 @@ Taught in ``notebooks/06_the_update_rule.ipynb`` and
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
 
 from .backprop import backward
-from .costs import check_cost_output, get_cost
+from .costs import validate_cost_output, get_cost
 from .network import Network, forward
 from .update import update
-from .validation import check_eta, check_x, check_y
+from .validation import is_whole_number, validate_eta, validate_x, validate_y
 
 __all__ = ["History", "sgd_epoch", "train", "mean_cost", "accuracy", "predict_labels", "class_labels"]
 
@@ -100,8 +99,8 @@ def accuracy(net: Network, x, y):
     -------
     float in [0, 1]
     """
-    x = check_x(x, net.sizes[0])
-    y = check_y(y, net.sizes[-1], x.shape[1])
+    x = validate_x(x, net.sizes[0])
+    y = validate_y(y, net.sizes[-1], x.shape[1])
     return float(np.mean(predict_labels(net, x) == class_labels(y)))
 
 
@@ -109,7 +108,7 @@ def mean_cost(net: Network, x, y, cost="quadratic") -> float:
     """The mean cost (1/m) Σ_x C_x over the m columns of x."""
     cost = get_cost(cost)
     a_L = forward(net, x)[1][-1]
-    y = check_y(y, net.sizes[-1], a_L.shape[1])  # a mismatched y would broadcast silently
+    y = validate_y(y, net.sizes[-1], a_L.shape[1])  # a mismatched y would broadcast silently
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return cost.value(a_L, y) / a_L.shape[1]
 
@@ -117,12 +116,12 @@ def mean_cost(net: Network, x, y, cost="quadratic") -> float:
 def _batch_size(m, N) -> int:
     if m is None:
         return N
-    if isinstance(m, numbers.Integral) and not isinstance(m, bool) and m > N >= 1:
+    if is_whole_number(m) and m > N >= 1:
         raise ValueError(
             f"the batch size m={m} is larger than the N={N} training examples (the default "
             f"is m=10); pass m={N} (or m=None) for full-batch descent, or a smaller m"
         )
-    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or not 1 <= m <= N:
+    if not is_whole_number(m) or not 1 <= m <= N:
         raise ValueError(
             f"the batch size m must be an integer from 1 to N = {N} (m = N is full-batch "
             f"descent); got m={m!r}"
@@ -177,7 +176,7 @@ def sgd_epoch(net: Network, x, y, cost, eta, m, rng) -> Network:
     for chunk in _chunks(perm, m, column_bytes=x.shape[0] * x.itemsize):
         xs, ys = x[:, chunk], y[:, chunk]  # the shuffled examples, Fortran-ordered
         for k in range(0, chunk.size, m):
-            grads = backward(net, xs[:, k : k + m], ys[:, k : k + m], cost, check=False)
+            grads = backward(net, xs[:, k : k + m], ys[:, k : k + m], cost, validate=False)
             net = update(net, grads, eta)
     return net
 
@@ -199,7 +198,7 @@ def _divergence_check(net: Network, x, y, cost):
     """
     if not all(np.isfinite(net.w[l]).all() and np.isfinite(net.b[l]).all() for l in range(1, net.L + 1)):
         return float("nan"), "the loss became NaN or infinite (the weights overflowed)", None
-    z, a = forward(net, x, check=False)
+    z, a = forward(net, x, validate=False)
     if not all(np.isfinite(z[l]).all() for l in range(1, net.L + 1)):
         return float("nan"), "the loss became NaN or infinite (the weighted inputs z overflowed)", None
     z_max = max(float(np.max(np.abs(z[l]))) for l in range(1, net.L + 1))
@@ -261,19 +260,19 @@ def train(
     Taught in ``notebooks/07_training_on_toy_data.ipynb``.
     """
     cost = get_cost(cost)
-    check_cost_output(cost, net.output)
-    eta = check_eta(eta)
-    x = check_x(x, net.sizes[0])
-    y = check_y(y, net.sizes[-1], x.shape[1])
+    validate_cost_output(cost, net.output)
+    eta = validate_eta(eta)
+    x = validate_x(x, net.sizes[0])
+    y = validate_y(y, net.sizes[-1], x.shape[1])
     x, y = np.asfortranarray(x), np.asfortranarray(y)  # once here, not in every sgd_epoch
     N = x.shape[1]
     m = _batch_size(m, N)
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+    if not is_whole_number(epochs) or epochs < 0:
         raise ValueError(f"epochs must be a whole number ≥ 0; got {epochs!r}")
     has_val = x_val is not None
     if has_val:
-        x_val = check_x(x_val, net.sizes[0], "x_val")
-        y_val = check_y(y_val, net.sizes[-1], x_val.shape[1], "y_val")
+        x_val = validate_x(x_val, net.sizes[0], "x_val")
+        y_val = validate_y(y_val, net.sizes[-1], x_val.shape[1], "y_val")
     rng = np.random.default_rng(rng)
     classify = _is_classification(y)
     y_labels = class_labels(y) if classify else None

@@ -14,9 +14,7 @@ Taught in ``notebooks/06_the_update_rule.ipynb``.
 
 from __future__ import annotations
 
-import numbers
-
-from .validation import check_eta
+from .validation import is_whole_number, validate_eta
 
 __all__ = ["update", "update_parameter"]
 
@@ -66,9 +64,9 @@ def update(net, grads, eta, m=None):
 
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
-    eta = check_eta(eta)
+    eta = validate_eta(eta)
     m = grads.m if m is None else m
-    if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
+    if not is_whole_number(m) or m < 1:
         raise ValueError(f"m (examples averaged over) must be a positive integer; got m={m!r}")
     w = [None] + [update_parameter(net.w[l], grads.grad_w[l], eta, m) for l in range(1, net.L + 1)]
     b = [None] + [update_parameter(net.b[l], grads.grad_b[l], eta, m) for l in range(1, net.L + 1)]

@@ -1,4 +1,4 @@
-"""Input checks with messages that say what was expected and what arrived.
+"""Input validation, with messages that say what was expected and what arrived.
 
 Every public entry point (forward, backward, train, ...) calls these once, so
 a learner who passes rows instead of columns, the wrong label shape or a NaN
@@ -11,10 +11,52 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_sizes", "check_x", "check_y", "check_eta", "check_finite_array"]
+__all__ = ["is_whole_number", "whole_number", "real_number", "validate_sizes", "validate_x",
+           "validate_y", "validate_eta", "validate_finite"]
 
 
-def check_sizes(sizes) -> tuple:
+def is_whole_number(value) -> bool:
+    """True for an integer (Python or numpy) that is not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def whole_number(value, name: str, minimum=None, maximum=None) -> int:
+    """Return ``value`` as an int, or raise saying what was expected and what arrived.
+
+    Accepts Python and numpy integers but not bools (``True`` is an int to
+    Python, never a layer width or an epoch count to us).
+    """
+    span = _span(minimum, maximum)
+    if not is_whole_number(value):
+        raise TypeError(f"{name} must be a whole number{span}; got {value!r} ({type(value).__name__})")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be a whole number{span}; got {name}={value!r}")
+    return int(value)
+
+
+def real_number(value, name: str, minimum=None, maximum=None) -> float:
+    """Return ``value`` as a finite float in [minimum, maximum], or raise saying why."""
+    span = _span(minimum, maximum)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number{span}; got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not np.isfinite(value) or (minimum is not None and value < minimum) \
+            or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be a finite number{span}; got {name}={value!r}")
+    return value
+
+
+def _span(minimum, maximum) -> str:
+    if minimum is not None and maximum is not None:
+        return f" from {minimum} to {maximum}"
+    if minimum is not None:
+        return f" ≥ {minimum}"
+    if maximum is not None:
+        return f" ≤ {maximum}"
+    return ""
+
+
+def validate_sizes(sizes) -> tuple:
     """Return ``sizes`` as a tuple of positive ints (n_0, n_1, ..., n_L), L ≥ 1."""
     try:
         sizes = tuple(sizes)
@@ -28,14 +70,14 @@ def check_sizes(sizes) -> tuple:
             f"e.g. (2, 1); got {sizes!r} with {len(sizes)} layer(s)"
         )
     for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1:
+        if not is_whole_number(s) or s < 1:
             raise ValueError(
                 f"every layer width must be a positive integer; got {sizes!r}"
             )
     return tuple(int(s) for s in sizes)
 
 
-def check_finite_array(arr, name: str) -> None:
+def validate_finite(arr, name: str) -> None:
     """Raise ValueError if ``arr`` contains NaN or ±inf, saying where."""
     if not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))
@@ -63,7 +105,7 @@ def _as_float_matrix(arr, name: str):
     return arr
 
 
-def check_x(x, n_in: int, name: str = "x"):
+def validate_x(x, n_in: int, name: str = "x"):
     """Check an input batch: shape (n_0, m), m ≥ 1, finite. Returns a float array.
 
     A 1-D vector or a batch laid out as rows (m, n_0) gets a message saying how
@@ -95,11 +137,11 @@ def check_x(x, n_in: int, name: str = "x"):
             f"{name} must have {n_in} rows (one per input neuron, shape ({n_in}, m)); "
             f"got shape {x.shape}.{hint}"
         )
-    check_finite_array(x, name)
+    validate_finite(x, name)
     return x
 
 
-def check_y(y, n_out: int, m: int, name: str = "y"):
+def validate_y(y, n_out: int, m: int, name: str = "y"):
     """Check targets: shape (n_L, m) matching the output layer and x. Returns a float array."""
     y = _as_float_matrix(y, name)
     if y.ndim == 1:
@@ -121,11 +163,11 @@ def check_y(y, n_out: int, m: int, name: str = "y"):
             f"{name} must have shape ({n_out}, {m}) to match the output layer "
             f"(n_L = {n_out}) and the {m} example(s) in x; got shape {y.shape}.{hint}"
         )
-    check_finite_array(y, name)
+    validate_finite(y, name)
     return y
 
 
-def check_eta(eta) -> float:
+def validate_eta(eta) -> float:
     """Check the learning rate η: a finite number > 0. Returns it as a float."""
     if isinstance(eta, bool) or not isinstance(eta, numbers.Real):
         raise TypeError(f"the learning rate eta must be a number > 0; got {eta!r}")

@@ -16,7 +16,7 @@ from bpcore import (
     backward_loop,
     check_backward,
     check_equations,
-    check_update,
+    check_update_step,
     forward,
     init_network,
     mean_cost,
@@ -27,7 +27,7 @@ from bpcore import (
 )
 from bpcore.activations import get_activation
 from bpcore.costs import get_cost
-from bpcore.validation import check_sizes
+from bpcore.validation import validate_sizes
 
 NET = init_network((3, 4, 2), 0)  # n_0 = 3 inputs, n_L = 2 outputs
 X = np.random.default_rng(0).uniform(-1, 1, (3, 5))  # m = 5 examples as columns
@@ -44,7 +44,7 @@ XY_ENTRY = {  # entry points that take x and y
     "train": lambda x, y: train(NET, x, y, eta=0.1, m=1, epochs=1),
     "check_equations": lambda x, y: check_equations(NET, x, y),
     "check_backward": lambda x, y: check_backward(NET, x, y),
-    "check_update": lambda x, y: check_update(NET, x, y),
+    "check_update_step": lambda x, y: check_update_step(NET, x, y),
     "accuracy": lambda x, y: accuracy(NET, x, y),
     "mean_cost": lambda x, y: mean_cost(NET, x, y),
 }
@@ -283,7 +283,7 @@ def test_sizes_with_a_bad_width(sizes):
 
 def test_sizes_not_a_sequence():
     with pytest.raises(TypeError, match=re.escape("sizes must be a sequence of layer widths like (2, 3, 1); got 3")):
-        check_sizes(3)
+        validate_sizes(3)
 
 
 def test_numpy_integer_sizes_are_fine():

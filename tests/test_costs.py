@@ -12,7 +12,7 @@ from bpcore.costs import (
     CrossEntropyCost,
     QuadraticCost,
     SoftmaxCrossEntropyCost,
-    check_cost_output,
+    validate_cost_output,
     get_cost,
 )
 
@@ -138,8 +138,8 @@ VALID = {
 @pytest.mark.parametrize("output", ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax"])
 def test_cost_output_pairing(cost, output):
     if output in VALID[cost]:
-        check_cost_output(cost, output)
+        validate_cost_output(cost, output)
     else:
         with pytest.raises(ValueError, match=rf"cost '{cost}' cannot be used with output activation "
                                              rf"'{output}': .*(output|cost)='(sigmoid|softmax|softmax_cross_entropy)'"):
-            check_cost_output(cost, output)
+            validate_cost_output(cost, output)

@@ -13,7 +13,7 @@ import pytest
 
 from bpcore import explore as E
 from bpcore.backprop import backward
-from bpcore.costs import check_cost_output
+from bpcore.costs import validate_cost_output
 from bpcore.network import Network, init_network
 from bpcore.train import mean_cost, sgd_epoch, train
 from bpcore.update import update
@@ -68,7 +68,7 @@ def test_every_offered_cost_is_a_valid_pairing(dataset):
     choices = E.cost_choices(dataset)
     assert len(choices) == 2
     for _, cost in choices:
-        check_cost_output(cost, E.output_for_cost(cost))  # raises if invalid
+        validate_cost_output(cost, E.output_for_cost(cost))  # raises if invalid
         s = E.Settings(dataset=dataset, cost=cost, **FAST)
         assert s.cost == cost
         r = E.Run(s)

@@ -98,7 +98,7 @@ CORRECT = [
     (fb.check_bp3, bp3_ok, "BP3"),
     (fb.check_bp4, bp4_ok, "BP4"),
     (fb.check_bp4, bp4_ok_loop, "BP4"),
-    (fb.check_update, update_ok, "update"),
+    (fb.check_update_parameter, update_ok, "update"),
     (fb.check_numerical_gradient, numgrad_ok, "central difference"),
     (fb.check_numerical_gradient, numerical_gradient, "central difference"),
     (fb.check_xavier_init, xavier_ok, "Xavier init"),
@@ -176,14 +176,14 @@ SLIP_CASES = [
     (fb.check_bp4, lambda d, a: d @ a.T / d.shape[1], "mean_instead_of_sum", "SUM"),
     (fb.check_bp4, lambda d, a: np.outer(d[:, 0], a[:, 0]), "one_example", "first example"),
     (fb.check_bp4, lambda d, a: -(d @ a.T), "wrong_sign", "sign is flipped"),
-    # check_update
-    (fb.check_update, lambda p, g, eta, m: p - eta * g, "missing_1_over_m", "1/m is missing"),
-    (fb.check_update, lambda p, g, eta, m: p - eta * m * g, "eta_times_m", "not η·m"),
-    (fb.check_update, lambda p, g, eta, m: p - g / m, "missing_eta", "η is missing"),
-    (fb.check_update, lambda p, g, eta, m: p - m / eta * g, "m_over_eta", "upside down"),
-    (fb.check_update, lambda p, g, eta, m: p + eta / m * g, "wrong_sign", "climbs the gradient"),
-    (fb.check_update, lambda p, g, eta, m: eta / m * g, "returned_step", "not the new parameter"),
-    (fb.check_update, lambda p, g, eta, m: -eta / m * g, "returned_step", "not the new parameter"),
+    # check_update_parameter
+    (fb.check_update_parameter, lambda p, g, eta, m: p - eta * g, "missing_1_over_m", "1/m is missing"),
+    (fb.check_update_parameter, lambda p, g, eta, m: p - eta * m * g, "eta_times_m", "not η·m"),
+    (fb.check_update_parameter, lambda p, g, eta, m: p - g / m, "missing_eta", "η is missing"),
+    (fb.check_update_parameter, lambda p, g, eta, m: p - m / eta * g, "m_over_eta", "upside down"),
+    (fb.check_update_parameter, lambda p, g, eta, m: p + eta / m * g, "wrong_sign", "climbs the gradient"),
+    (fb.check_update_parameter, lambda p, g, eta, m: eta / m * g, "returned_step", "not the new parameter"),
+    (fb.check_update_parameter, lambda p, g, eta, m: -eta / m * g, "returned_step", "not the new parameter"),
 ]
 
 
@@ -277,11 +277,11 @@ def test_issue_slips_each_have_a_test():
         assert (name, "sigma_prime_of_a") in tested
     for name in ("check_bp2", "check_bp4"):
         assert (name, "missing_transpose") in tested
-    for name in ("check_bp1", "check_bp2", "check_bp3", "check_bp4", "check_update",
+    for name in ("check_bp1", "check_bp2", "check_bp3", "check_bp4", "check_update_parameter",
                  "check_cross_entropy_delta", "check_numerical_gradient"):
         assert (name, "wrong_sign") in tested
     for slip in ("missing_1_over_m", "eta_times_m", "missing_eta", "m_over_eta"):
-        assert ("check_update", slip) in tested
+        assert ("check_update_parameter", slip) in tested
     for name in ("check_bp3", "check_bp4"):
         assert (name, "mean_instead_of_sum") in tested
 
@@ -308,7 +308,7 @@ def _raises(exc):
     return fn
 
 
-ALL_CHECKERS = [fb.check_forward, fb.check_bp1, fb.check_bp2, fb.check_bp3, fb.check_bp4, fb.check_update,
+ALL_CHECKERS = [fb.check_forward, fb.check_bp1, fb.check_bp2, fb.check_bp3, fb.check_bp4, fb.check_update_parameter,
                 fb.check_numerical_gradient, fb.check_cross_entropy_delta, fb.check_xavier_init]
 
 
@@ -386,7 +386,7 @@ def test_inplace_change_is_noted_but_passes():
     def update_inplace(p, g, eta, m):
         p -= (eta / m) * g
         return p
-    result = fb.check_update(update_inplace)
+    result = fb.check_update_parameter(update_inplace)
     assert result.passed
     assert "changed its argument p in place" in result.message
 

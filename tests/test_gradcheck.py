@@ -4,7 +4,7 @@ A seeded sweep: for every hidden activation × every valid (cost, output) pair,
 three random architectures (depth 1, 2 and 3, widths 1–5, batch sizes 1–4).
 ``gradcheck.check_equations`` checks each equation on its own (it feeds each
 one the *numerical* version of its input), ``check_backward`` the backward
-pass end to end and ``check_update`` the update rule.
+pass end to end and ``check_update_step`` the update rule.
 
 Finite differences have a resolution: round-off in C(p ± h) limits them to about
 ε·|C|/h absolutely, so where a gradient is tiny next to the cost no check can
@@ -26,7 +26,7 @@ import itertools
 import numpy as np
 import pytest
 
-from bpcore import backward, check_backward, check_equations, check_update, forward, init_network
+from bpcore import backward, check_backward, check_equations, check_update_step, forward, init_network
 from bpcore.costs import get_cost
 from bpcore.datasets import one_hot
 from bpcore.gradcheck import (
@@ -166,7 +166,7 @@ def test_every_equation_matches_finite_differences(hidden, cost, output, worst_e
         where = f"hidden={hidden}, {cost}/{output}, sizes={net.sizes}, m={x.shape[1]}"
         eqs = check_equations(net, x, y, cost)
         end_to_end = check_backward(net, x, y, cost)
-        upd = check_update(net, x, y, cost, eta=0.3)
+        upd = check_update_step(net, x, y, cost, eta=0.3)
         for report in (eqs, end_to_end, upd):
             assert report.passed, f"{where}\n{report.summary()}"
             assert report.worst() <= TOL
@@ -266,7 +266,7 @@ def test_float32_is_upcast_and_noted():
                             [None] + [b.astype(np.float32) for b in net.b[1:]])
     x32 = rng.uniform(-1, 1, (3, 4)).astype(np.float32)
     y32 = rng.uniform(0, 1, (2, 4)).astype(np.float32)
-    for fn in (check_equations, check_backward, check_update):
+    for fn in (check_equations, check_backward, check_update_step):
         report = fn(net32, x32, y32)
         assert report.passed, report.summary()
         assert len(report.notes) == 1 and "float64" in report.notes[0]
@@ -386,6 +386,6 @@ def test_check_does_not_change_the_network_or_data():
     saved = [w.copy() for w in net.w[1:]] + [b.copy() for b in net.b[1:]] + [x.copy(), y.copy()]
     check_equations(net, x, y)
     check_backward(net, x, y)
-    check_update(net, x, y)
+    check_update_step(net, x, y)
     for now, before in zip(net.w[1:] + net.b[1:] + [x, y], saved):
         np.testing.assert_array_equal(now, before)

@@ -17,7 +17,7 @@ from bpcore import (
     backward_loop,
     check_backward,
     check_equations,
-    check_update,
+    check_update_step,
     init_network,
     mean_cost,
     predict,
@@ -81,7 +81,7 @@ def test_typical_session_is_warning_free(no_warnings):
         mean_cost(net, x, y, "cross_entropy")
         check_equations(net, x[:, :3], y[:, :3], "cross_entropy")
         check_backward(net, x[:, :3], y[:, :3], "cross_entropy")
-        check_update(net, x[:, :3], y[:, :3], "cross_entropy")
+        check_update_step(net, x[:, :3], y[:, :3], "cross_entropy")
         train(net, x, y, "cross_entropy", eta=0.5, m=10, epochs=2, rng=0)
 
 

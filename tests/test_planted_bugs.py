@@ -13,7 +13,7 @@ but can only say "backward": that is why the equation-by-equation check exists.
 import numpy as np
 import pytest
 
-from bpcore import backprop, check_backward, check_equations, check_update, forward, init_network
+from bpcore import backprop, check_backward, check_equations, check_update_step, forward, init_network
 from bpcore.backprop import Gradients
 from bpcore.costs import get_cost
 from bpcore.update import update_parameter
@@ -113,7 +113,7 @@ def test_all_correct_equations_pass_both_shapes():
                                  bp3=bp3_correct, bp4=bp4_correct)
         assert report.passed, report.summary()
         assert report.failing_equations == []
-        assert check_update(net, x, y, update_fn=update_correct).passed
+        assert check_update_step(net, x, y, update_fn=update_correct).passed
 
 
 BUGS = [
@@ -200,12 +200,12 @@ UPDATE_BUGS = [update_missing_1_over_m, update_eta_times_m, update_wrong_sign]
 @pytest.mark.parametrize("buggy", UPDATE_BUGS, ids=[f.__name__ for f in UPDATE_BUGS])
 def test_update_scale_bugs_are_caught(buggy):
     net, x, y = problem((3, 4, 2), m=4)  # m ≥ 2, or a missing 1/m would be invisible
-    report = check_update(net, x, y, update_fn=buggy, eta=0.5)
+    report = check_update_step(net, x, y, update_fn=buggy, eta=0.5)
     assert report.failing_equations == ["update"]
     assert all(not c.passed for c in report.checks)  # every w^l and b^l
     assert {c.quantity for c in report.checks} == {"w^1", "b^1", "w^2", "b^2"}
-    assert check_update(net, x, y, update_fn=update_correct, eta=0.5).passed
-    assert check_update(net, x, y, update_fn=update_parameter, eta=0.5).passed
+    assert check_update_step(net, x, y, update_fn=update_correct, eta=0.5).passed
+    assert check_update_step(net, x, y, update_fn=update_parameter, eta=0.5).passed
 
 
 # --- end to end: check_backward sees the bug but cannot say where -----------------------

@@ -37,7 +37,7 @@ def plain_epoch(net, x, y, cost, eta, m, rng):
     perm = rng.permutation(x.shape[1])
     xs, ys = x[:, perm], y[:, perm]
     for k in range(0, x.shape[1], m):
-        net = update(net, backward(net, xs[:, k : k + m], ys[:, k : k + m], cost, check=False), eta)
+        net = update(net, backward(net, xs[:, k : k + m], ys[:, k : k + m], cost, validate=False), eta)
     return net
 
 
