@@ -22,8 +22,8 @@ the repeats of all implementations are interleaved so that a burst of load from
 other processes hits them all alike. Only ratios from one run mean anything on
 a shared machine; absolute seconds move by ±15 % or more between runs.
 
-This is a script, not a test: it prints figures and PASS/FAIL lines for the targets
-of issue 6 and always exits 0 unless it crashes.
+This is a script, not a test: it prints figures and PASS/FAIL lines for the speed targets
+(matrix form vs loop, vs the libraries, GEMM fraction, toy step) and always exits 0 unless it crashes.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ ETA = 3.0
 COST = QuadraticCost
 SEED = 2024
 
-# The targets of issue 6 (ratios measured in one run).
+# The speed targets (ratios measured in one run).
 TARGET_LOOP_SPEEDUP = 5.0  # matrix form ≥ 5× faster than the per-example loop at m = 10
 TARGET_GEMM_FRACTION = 0.35  # ≥ 35 % of float64 GEMM peak at m = 128
 TARGET_TOY_STEP_US = 120.0  # toy step ≤ 120 µs at m = 10

@@ -12,7 +12,7 @@ Prints, for the default retrain (moons, 2-16-16-1 tanh, cross-entropy,
 * the same with the explorer's real scheduling (one tick at a time on an
   asyncio event loop, as in the Jupyter kernel).
 
-Targets (issue 4): first frame ≤ 0.3 s, full retrain ≤ 2 s while streaming,
+Latency targets: first frame ≤ 0.3 s, full retrain ≤ 2 s while streaming,
 drawing not dominating. Machines are noisy: compare the ratios within one
 run. The load average is printed because other processes skew wall times.
 

@@ -1,6 +1,6 @@
 """Bad input gets a ValueError or TypeError saying what was expected and what arrived.
 
-Every case from issue 2 is tried at each public entry point that takes it
+Every bad input is tried at each public entry point that takes it
 (forward, backward, backward_loop, train, the gradient checks, accuracy...), and
 the message is matched, shapes included.
 """

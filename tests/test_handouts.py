@@ -1,4 +1,4 @@
-"""Tests for bpcore.handouts (issue 5: instructor and student handouts, HTML and PDF).
+"""Tests for bpcore.handouts: instructor and student handouts, HTML and PDF.
 
 Fast tests work on tests/fixtures/handout_sample.ipynb in memory (a tiny notebook
 with every feature the builder handles: title, navigation bar, objectives, maths,
