@@ -45,7 +45,7 @@ from .activations import get_activation, sigmoid, sigmoid_prime
 from .backprop import backward, backpropagate_error, bias_gradient, output_error, weight_gradient
 from .costs import CrossEntropyCost, QuadraticCost
 from .gradcheck import cost_from_z, numerical_gradient, relative_error
-from .network import Network, _scale, forward, init_network
+from .network import Network, forward, init_network, init_scale
 from .update import update_parameter
 
 __all__ = [
@@ -1172,7 +1172,7 @@ def check_xavier_init(fn) -> Feedback:
                         "Called twice with the same seed, your function returned different weights: "
                         "draw from the rng passed in (rng.standard_normal or rng.normal), never "
                         "np.random, so that the same seed always gives the same network.")
-        target = float(_scale("xavier", n_in, n_out))
+        target = float(init_scale("xavier", n_in, n_out))
         if abs(float(w.mean())) > 6 * target / np.sqrt(w.size):
             return fail("nonzero_mean",
                         f"For {label} your weights have mean {float(w.mean()):.3g}; they should be "

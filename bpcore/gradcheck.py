@@ -56,6 +56,8 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "cost_from_z",
+    "numerical_deltas",
+    "numerical_parameter_gradients",
     "EquationCheck",
     "GradCheckReport",
     "check_equations",
@@ -296,8 +298,13 @@ def _prepare(net, x, y, cost):
     return net, x, y, cost, notes
 
 
-def _numeric_deltas(net, z, y, cost, h):
-    """δ^l = ∂(Σ_x C_x)/∂z^l by central differences, for l = 1..L."""
+def numerical_deltas(net, z, y, cost, h: float = DEFAULT_H) -> list:
+    """δ^l = ∂(Σ_x C_x)/∂z^l by central differences in z^l, for l = 1..L.
+
+    z is the forward pass's list (``z[l]`` of shape (n_l, m)); ``cost`` a cost class.
+    Returns a list indexed like the network (slot 0 None), ``delta[l]`` of shape (n_l, m).
+    Taught in ``notebooks/05_gradient_checking.ipynb``.
+    """
     delta = [None] * (net.L + 1)
     for l in range(1, net.L + 1):
         z_l = z[l].copy()
@@ -305,7 +312,13 @@ def _numeric_deltas(net, z, y, cost, h):
     return delta
 
 
-def _numeric_param_grads(net, x, y, cost, h):
+def numerical_parameter_gradients(net, x, y, cost, h: float = DEFAULT_H):
+    """∂(Σ_x C_x)/∂w^l and ∂(Σ_x C_x)/∂b^l by central differences, for l = 1..L.
+
+    x (n_0, m) and y (n_L, m) already validated; ``cost`` a cost class. Returns
+    (grad_w, grad_b), lists indexed like the network, shapes of w^l and b^l.
+    Taught in ``notebooks/05_gradient_checking.ipynb``.
+    """
     def total_cost():
         return cost.value(forward(net, x, validate=False)[1][-1], y)
 
@@ -353,8 +366,8 @@ def check_equations(
     net, x, y, cost, notes = _prepare(net, x, y, cost)
     L = net.L
     z, a = forward(net, x, validate=False)
-    num_delta = _numeric_deltas(net, z, y, cost, h)
-    num_w, num_b = _numeric_param_grads(net, x, y, cost, h)
+    num_delta = numerical_deltas(net, z, y, cost, h)
+    num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
     checks = [
         _compare("BP1", L, f"δ^{L}", lambda: bp1(cost, z[L].copy(), a[L].copy(), y.copy(), net.sigma(L)),
                  num_delta[L], tol, _kinks_from(net, z, L, h))
@@ -396,7 +409,7 @@ def check_backward(
     """
     net, x, y, cost, notes = _prepare(net, x, y, cost)
     z, _ = forward(net, x, validate=False)
-    num_w, num_b = _numeric_param_grads(net, x, y, cost, h)
+    num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
     try:
         grads = backward_fn(net, x.copy(), y.copy(), cost)
         failure = None
@@ -436,7 +449,7 @@ def check_update_step(
     """
     net, x, y, cost, notes = _prepare(net, x, y, cost)
     m = x.shape[1]
-    num_w, num_b = _numeric_param_grads(net, x, y, cost, h)
+    num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
     checks = []
     for l in range(1, net.L + 1):
         for name, p, g in (("w", net.w[l], num_w[l]), ("b", net.b[l], num_b[l])):

@@ -85,7 +85,12 @@ class Network:
         )
 
 
-def _scale(init: str, n_in: int, n_out: int) -> float:
+def init_scale(init: str, n_in: int, n_out: int) -> float:
+    """The standard deviation of w^l_jk under initialiser ``init`` (a key of INITIALISERS).
+
+    n_in = n_{l-1} (fan-in), n_out = n_l (fan-out). Taught in
+    ``notebooks/09_initialisation_and_depth.ipynb``.
+    """
     if init == "normal":
         return 1.0
     if init == "lecun":
@@ -94,7 +99,7 @@ def _scale(init: str, n_in: int, n_out: int) -> float:
         return np.sqrt(2.0 / (n_in + n_out))
     if init == "he":
         return np.sqrt(2.0 / n_in)
-    raise AssertionError(init)
+    raise ValueError(f"init must be one of {', '.join(INITIALISERS)}; got {init!r}")
 
 
 INITIALISERS = {
@@ -141,7 +146,7 @@ def init_network(sizes, rng, init="lecun", hidden="sigmoid", output="sigmoid") -
     w, b = [None], [None]
     for l in range(1, len(sizes)):
         n_in, n_out = sizes[l - 1], sizes[l]
-        w.append(rng.standard_normal((n_out, n_in)) * _scale(init, n_in, n_out))
+        w.append(rng.standard_normal((n_out, n_in)) * init_scale(init, n_in, n_out))
         if init == "normal":
             b.append(rng.standard_normal((n_out, 1)))
         else:

@@ -14,9 +14,11 @@ Taught in ``notebooks/06_the_update_rule.ipynb``.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .validation import is_whole_number, validate_eta
 
-__all__ = ["update", "update_parameter"]
+__all__ = ["update", "update_parameter", "update_ratios"]
 
 
 def update_parameter(p, grad_sum, eta, m):
@@ -71,3 +73,18 @@ def update(net, grads, eta, m=None):
     w = [None] + [update_parameter(net.w[l], grads.grad_w[l], eta, m) for l in range(1, net.L + 1)]
     b = [None] + [update_parameter(net.b[l], grads.grad_b[l], eta, m) for l in range(1, net.L + 1)]
     return net.with_params(w, b)
+
+
+def update_ratios(net, grads, eta, m) -> list:
+    """The size of one step relative to the weights: (η/m)·‖Σ_x ∂C_x/∂w^l‖ / ‖w^l‖ per layer.
+
+    Frobenius norms. ``grads`` holds sums over m examples (as :func:`bpcore.backprop.backward`
+    returns them). Returns a list indexed like the network, slot 0 None; inf where w^l = 0.
+    Taught in ``notebooks/07_training_on_toy_data.ipynb``.
+    """
+    ratios = [None]
+    for l in range(1, net.L + 1):
+        w_norm = float(np.linalg.norm(net.w[l]))
+        step = (eta / m) * float(np.linalg.norm(grads.grad_w[l]))
+        ratios.append(step / w_norm if w_norm > 0 else float("inf"))
+    return ratios
