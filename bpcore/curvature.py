@@ -34,9 +34,11 @@ from .costs import get_cost, validate_cost_output
 from .network import Network
 from .validation import real_number, validate_eta, validate_x, validate_y, whole_number
 
-__all__ = ["Sharpness", "CurvatureMarks", "hessian_vector_product", "largest_eigenvalue",
-           "sharpness", "edge_of_stability", "step_regime", "run_regime", "curvature_marks"]
+__all__ = ["REGIMES", "Sharpness", "CurvatureMarks", "mean_gradient", "hessian_vector_product",
+           "largest_eigenvalue", "sharpness", "edge_of_stability", "step_regime", "run_regime",
+           "curvature_marks"]
 
+#: The labels :func:`step_regime` and :func:`run_regime` return.
 REGIMES = ("converging", "oscillating", "diverging")
 
 
@@ -78,9 +80,18 @@ def _with_theta(net: Network, theta):
     return net.with_params(w, b)
 
 
-def _mean_gradient(net: Network, x, y, cost):
-    """∇C̄ = (1/N) Σ_x ∇C_x as a flat vector, from backprop (inputs already validated)."""
-    g = backward(net, x, y, cost, validate=False)
+def mean_gradient(net: Network, x, y, cost="quadratic", validate: bool = True):
+    """∇C̄ = (1/N) Σ_x ∇C_x, the gradient of the mean loss, as one flat vector.
+
+    Backprop's sums (:func:`bpcore.backprop.backward`) divided by N, laid out
+    as θ is: w^1 (row by row), b^1, ..., w^L, b^L. Shape (P,). The update
+    with m = N is θ → θ − η ∇C̄.
+
+    Parameters as for :func:`bpcore.backprop.backward`: x (n_0, N), y (n_L, N).
+
+    Taught in ``notebooks/06_the_update_rule.ipynb``.
+    """
+    g = backward(net, x, y, cost, validate=validate)
     return np.concatenate([p.ravel() for l in range(1, net.L + 1)
                            for p in (g.grad_w[l], g.grad_b[l])]) / g.m
 
@@ -111,8 +122,8 @@ def _hvp_fn(net, x, y, cost, h):
         if norm == 0.0:
             return np.zeros_like(theta)
         eps = scale / norm
-        g_plus = _mean_gradient(_with_theta(net, theta + eps * v), x, y, cost)
-        g_minus = _mean_gradient(_with_theta(net, theta - eps * v), x, y, cost)
+        g_plus = mean_gradient(_with_theta(net, theta + eps * v), x, y, cost, validate=False)
+        g_minus = mean_gradient(_with_theta(net, theta - eps * v), x, y, cost, validate=False)
         return (g_plus - g_minus) / (2.0 * eps)
 
     return hvp, theta.size
@@ -293,7 +304,8 @@ def run_regime(loss, rise_fraction: float = 0.25) -> str:
     try:
         L = np.asarray(loss, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"loss must be a sequence of numbers or a History; got {type(loss).__name__}") from None
+        raise TypeError(
+            f"loss must be a sequence of numbers or a History; got {type(loss).__name__}") from None
     if L.ndim != 1 or L.size < 2:
         raise ValueError(f"loss must be a 1-D sequence of at least two losses; got shape {L.shape}")
     if not np.all(np.isfinite(L)) or L[-1] > L[0]:
@@ -321,8 +333,8 @@ class CurvatureMarks:
     converged: bool
 
 
-def curvature_marks(net: Network, x, y, cost="quadratic", rng=0, tol: float = 1e-3,
-                    max_iterations: int = 100) -> CurvatureMarks:
+def curvature_marks(net: Network, x, y, cost="quadratic", rng=0, tol: float = 1e-4,
+                    max_iterations: int = 300) -> CurvatureMarks:
     """1/λ_max and 2/λ_max for ``net`` on (x, y): marks for a learning-rate slider.
 
     :func:`sharpness` with a tolerance loose enough to be cheap (a mark on a

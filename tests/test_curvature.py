@@ -12,12 +12,14 @@ import pytest
 
 from bpcore import backward, init_network, mean_cost, train, update
 from bpcore.curvature import (
+    REGIMES,
     CurvatureMarks,
     Sharpness,
     curvature_marks,
     edge_of_stability,
     hessian_vector_product,
     largest_eigenvalue,
+    mean_gradient,
     run_regime,
     sharpness,
     step_regime,
@@ -62,6 +64,16 @@ def test_several_outputs_have_the_same_curvatures_per_row():
     assert est.lambda_max == pytest.approx(np.linalg.eigvalsh(H)[-1], rel=1e-9)
 
 
+def test_mean_gradient_is_backprops_sums_over_n_in_the_flat_order():
+    rng = np.random.default_rng(3)
+    net = init_network([2, 3, 2], rng, hidden="tanh", output="sigmoid")
+    x, y = rng.standard_normal((2, 7)), rng.uniform(0, 1, (2, 7))
+    g = backward(net, x, y)
+    parts = (g.grad_w[1], g.grad_b[1], g.grad_w[2], g.grad_b[2])  # w^1 row by row, b^1, w^2, b^2
+    expected = np.concatenate([p.ravel() for p in parts]) / 7
+    np.testing.assert_array_equal(mean_gradient(net, x, y), expected)
+
+
 def test_hessian_vector_product_is_the_closed_form_product():
     net, x, y, H = _linear_problem()
     v = np.random.default_rng(5).standard_normal(4)
@@ -95,8 +107,8 @@ def test_full_batch_converges_just_below_the_edge_and_diverges_just_above():
 
     below, h_below = train(net, x, y, "quadratic", eta=0.9 * edge, m=N, epochs=300, rng=0)
     above, h_above = train(net, x, y, "quadratic", eta=1.1 * edge, m=N, epochs=300, rng=0)
-    print(f"\n2/λ = {edge:.4g}; η = 0.9·2/λ: {h_below.message} loss {start:.4g} → {h_below.loss[-1]:.6g} "
-          f"(minimum {best:.6g}); η = 1.1·2/λ: {h_above.message}")
+    print(f"\n2/λ = {edge:.4g}; η = 0.9·2/λ: {h_below.message} loss {start:.4g} → "
+          f"{h_below.loss[-1]:.6g} (minimum {best:.6g}); η = 1.1·2/λ: {h_above.message}")
     assert not h_below.diverged and h_below.epochs == 300
     assert h_below.loss[-1] - best < 1e-6 * (start - best)
     assert run_regime([start] + h_below.loss) == "converging"
@@ -106,7 +118,7 @@ def test_full_batch_converges_just_below_the_edge_and_diverges_just_above():
 
 @pytest.mark.parametrize("factor", [0.9, 1.1])
 def test_the_sharpest_direction_is_multiplied_by_one_minus_eta_lambda_per_step(factor):
-    """Along the top eigenvector u, the gradient's component goes × (1 − ηλ) each step: −0.8 or −1.2."""
+    """Along the top eigenvector u the gradient's component goes × (1 − ηλ) per step: −0.8 or −1.2."""
     net, x, y, H = _linear_problem()
     lam, u = np.linalg.eigh(H)[0][-1], np.linalg.eigh(H)[1][:, -1]
     eta = factor * 2 / lam
@@ -230,6 +242,7 @@ def test_run_regime_rules():
     assert run_regime([1.0, 1.0, 1.0]) == "converging"  # at a minimum already
     assert run_regime(History(eta=1.0, m=1, loss=[0.5], diverged=True)) == "diverging"
     assert run_regime(History(eta=1.0, m=1, loss=[0.5, 0.4, 0.3])) == "converging"
+    assert set(REGIMES) == {"converging", "oscillating", "diverging"}
 
 
 def test_curvature_marks_are_one_and_two_over_lambda_max():
