@@ -26,7 +26,7 @@ import numpy as np
 
 from .costs import validate_cost_output, get_cost
 from .network import Network, forward
-from .validation import what_arrived, validate_network, validate_x, validate_y
+from .validation import validate_network, validate_x, validate_y, what_arrived
 
 __all__ = [
     "output_error",
@@ -58,12 +58,9 @@ def output_error(cost, z_L, a_L, y, sigma):
 
     Taught in ``notebooks/02_output_error_bp1.ipynb``.
     """
-    try:
-        if z_L.ndim == 2 and z_L.shape == a_L.shape == y.shape:
-            return get_cost(cost).delta(z_L, a_L, y, sigma)
-    except AttributeError:  # not arrays: explained below
-        pass
-    _shape_error("BP1", "z_L, a_L and y all of shape (n_L, m)", z_L=z_L, a_L=a_L, y=y)
+    if not (_is_matrix(z_L) and _is_matrix(a_L) and _is_matrix(y) and z_L.shape == a_L.shape == y.shape):
+        _shape_error("BP1", "z_L, a_L and y all of shape (n_L, m)", z_L=z_L, a_L=a_L, y=y)
+    return get_cost(cost).delta(z_L, a_L, y, sigma)
 
 
 def backpropagate_error(w_next, delta_next, z_l, sigma):
@@ -84,14 +81,11 @@ def backpropagate_error(w_next, delta_next, z_l, sigma):
 
     Taught in ``notebooks/03_backpropagating_the_error_bp2.ipynb``.
     """
-    try:
-        if (w_next.ndim == delta_next.ndim == z_l.ndim == 2 and w_next.shape[0] == delta_next.shape[0]
-                and w_next.shape[1] == z_l.shape[0] and delta_next.shape[1] == z_l.shape[1]):
-            return (w_next.T @ delta_next) * sigma.prime(z_l)
-    except AttributeError:
-        pass
-    _shape_error("BP2", "w_next = w^{l+1} of shape (n_{l+1}, n_l), delta_next = δ^{l+1} of shape "
-                 "(n_{l+1}, m) and z_l of shape (n_l, m)", w_next=w_next, delta_next=delta_next, z_l=z_l)
+    if not (_is_matrix(w_next) and _is_matrix(delta_next) and _is_matrix(z_l)
+            and w_next.shape == (delta_next.shape[0], z_l.shape[0]) and delta_next.shape[1] == z_l.shape[1]):
+        _shape_error("BP2", "w_next = w^{l+1} of shape (n_{l+1}, n_l), delta_next = δ^{l+1} of shape "
+                     "(n_{l+1}, m) and z_l of shape (n_l, m)", w_next=w_next, delta_next=delta_next, z_l=z_l)
+    return (w_next.T @ delta_next) * sigma.prime(z_l)
 
 
 def bias_gradient(delta_l):
@@ -108,7 +102,7 @@ def bias_gradient(delta_l):
 
     Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
     """
-    if getattr(delta_l, "ndim", None) != 2:
+    if not _is_matrix(delta_l):
         _shape_error("BP3", "delta_l = δ^l of shape (n_l, m)", delta_l=delta_l)
     return delta_l.sum(axis=1, keepdims=True)
 
@@ -132,13 +126,14 @@ def weight_gradient(delta_l, a_prev):
 
     Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
     """
-    try:
-        if delta_l.ndim == a_prev.ndim == 2 and delta_l.shape[1] == a_prev.shape[1]:
-            return delta_l @ a_prev.T
-    except AttributeError:
-        pass
-    _shape_error("BP4", "delta_l = δ^l of shape (n_l, m) and a_prev = a^{l-1} of shape (n_{l-1}, m), "
-                 "the same m", delta_l=delta_l, a_prev=a_prev)
+    if not (_is_matrix(delta_l) and _is_matrix(a_prev) and delta_l.shape[1] == a_prev.shape[1]):
+        _shape_error("BP4", "delta_l = δ^l of shape (n_l, m) and a_prev = a^{l-1} of shape (n_{l-1}, m), "
+                     "the same m", delta_l=delta_l, a_prev=a_prev)
+    return delta_l @ a_prev.T
+
+
+def _is_matrix(arr) -> bool:
+    return isinstance(arr, np.ndarray) and arr.ndim == 2
 
 
 def _shape_error(equation: str, expected: str, **arrays):

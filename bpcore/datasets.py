@@ -218,7 +218,7 @@ def train_test_split(x, y, rng, test_fraction: float = 0.25):
         hint = " It looks like y has one row per example; pass y.T." if y.shape[0] == n else ""
         raise ValueError(
             f"x and y must have the same number of columns (examples); got x of shape {x.shape} "
-            f"({n} columns) and y of shape {y.shape} ({y.shape[1]} columns).{hint}"
+            f"({n} column(s)) and y of shape {y.shape} ({y.shape[1]} column(s)).{hint}"
         )
     n_test = int(round(n * test_fraction))
     if n_test < 1 or n_test >= n:

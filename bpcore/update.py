@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .backprop import Gradients
-from .validation import what_arrived, validate_eta, validate_network, whole_number
+from .validation import validate_eta, validate_network, what_arrived, whole_number
 
 __all__ = ["update", "update_parameter", "update_ratios"]
 
@@ -41,7 +41,8 @@ def update_parameter(p, grad_sum, eta, m):
     """
     for name, arr in (("p", p), ("grad_sum", grad_sum)):
         if not isinstance(arr, np.ndarray):
-            raise TypeError(f"{name} must be a numpy array; got {what_arrived(arr)}")
+            raise TypeError(f"{name} must be a numpy array (p is w^l or b^l, grad_sum of the same "
+                            f"shape); got {what_arrived(arr)}")
     if p.shape != grad_sum.shape:
         raise ValueError(
             f"a gradient must have the shape of its parameter; expected {p.shape}, "
@@ -101,23 +102,23 @@ def _validate_gradients(net, grads) -> None:
     """grads.grad_w[l] and grads.grad_b[l] have the shapes of w^l and b^l, l = 1..L."""
     if not isinstance(grads, Gradients):
         raise TypeError(
-            f"grads must be the Gradients that backward(net, x, y) returns; got {what_arrived(grads)}"
+            f"grads must be the Gradients that backward(net, x, y) returns; got {type(grads).__name__}"
         )
     for symbol, params, sums in (("w", net.w, grads.grad_w), ("b", net.b, grads.grad_b)):
         if not isinstance(sums, (list, tuple)) or len(sums) != net.L + 1:
+            found = f"{len(sums)} entries" if isinstance(sums, (list, tuple)) else type(sums).__name__
             raise ValueError(
                 f"grads.grad_{symbol} must hold L + 1 = {net.L + 1} entries (None, then one per layer "
-                f"of sizes {net.sizes}); got {what_arrived(sums)}"
+                f"of sizes {net.sizes}); got {found}"
             )
         for l in range(1, net.L + 1):
-            g = sums[l]
-            if not isinstance(g, np.ndarray) or g.shape != params[l].shape:
-                found = f"shape {g.shape}" if isinstance(g, np.ndarray) else what_arrived(g)
-                raise ValueError(
-                    f"a gradient must have the shape of its parameter: grads.grad_{symbol}[{l}] "
-                    f"(Σ_x ∂C_x/∂{symbol}^{l}) must have the shape of {symbol}^{l}, {params[l].shape}; "
-                    f"got {found}"
-                )
+            g, where = sums[l], f"grads.grad_{symbol}[{l}] (Σ_x ∂C_x/∂{symbol}^{l})"
+            if not isinstance(g, np.ndarray):
+                raise TypeError(f"{where} must be a numpy array of shape {params[l].shape}; "
+                                f"got {what_arrived(g)}")
+            if g.shape != params[l].shape:
+                raise ValueError(f"a gradient must have the shape of its parameter: {where} must have "
+                                 f"the shape of {symbol}^{l}, {params[l].shape}; got shape {g.shape}")
 
 
 def update_ratios(net, grads, eta, m) -> list:

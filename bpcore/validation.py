@@ -253,9 +253,11 @@ def validate_network(net, name: str = "net", *, finite: bool = True):
 
     Every public function that takes a network calls this once (forward,
     predict, backward, backward_loop, update, update_ratios); with
-    ``validate=False`` they skip it. It costs about 10 µs for a small network
-    and 25 µs for 784-30-10, where the finiteness test reads all 23,860
-    parameters once.
+    ``validate=False`` they skip it. It costs about 15 µs for a 784-30-10 or a
+    2-16-16-2 network, most of it the finiteness test (about 1.5 µs per array;
+    4 µs in all with ``finite=False``): little next to a forward pass, but
+    enough that a training loop validates once and passes ``validate=False``
+    per step.
     """
     from .network import Network  # here, because network.py imports this module
 
@@ -355,10 +357,12 @@ def what_arrived(value) -> str:
     """What arrived, for a message: 'a list of shape (4, 3)', 'a float (0.5)', 'None'."""
     if value is None:
         return "None"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
     kind = type(value).__name__
     article = "an" if kind[0] in "aeiou" else "a"
     try:
         shape = np.shape(value)
     except (ValueError, TypeError):  # ragged nested lists
-        return f"{article} {kind} (ragged, no array shape)"
+        return f"{article} {kind} of {len(value)} entries (ragged, no array shape)"
     return f"{article} {kind} of shape {shape}" if shape else f"{article} {kind} ({value!r})"
