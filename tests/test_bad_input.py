@@ -407,6 +407,10 @@ NETWORK_ROWS = [
     bad(f"{entry}-{defect}", (lambda f, net: lambda: f(net))(NET_ENTRIES[entry], net), exc, expected, got)
     for defect, net, exc, expected, got, by_update in NET_DEFECTS
     for entry in NET_ENTRIES if by_update or entry != "update"
+] + [
+    # m = n_1 = 4: a (4,) bias would broadcast into a (4, 4) z^1 without any error from numpy
+    bad("forward-1d-bias-where-it-would-broadcast", lambda: forward(edited(b={1: NET.b[1].ravel()}), X[:, :4]),
+        ValueError, "b^1 (net.b[1]) must have shape (4, 1)", "got shape (4,)"),
 ]
 
 # --- gradients, η and m in the update rule ---------------------------------------------------------------
