@@ -353,8 +353,8 @@ def _slip_matches(slip: Slip, at: _Attempt) -> bool:
     differs = value_match = False
     for run, case in zip(at.runs, at.cases):
         v = _variant(slip, case)
-        v = None if v is None else tuple(np.asarray(o, dtype=np.float64) for o in
-                                         (v if isinstance(v, tuple) else (v,)))
+        if v is not None:
+            v = tuple(np.asarray(o, dtype=np.float64) for o in (v if isinstance(v, tuple) else (v,)))
         if run.exc is not None:
             if v is not None:
                 return False
