@@ -2,7 +2,7 @@
 
 Each test compares against an independent route to the same number (one
 ``train`` call vs chunks, the update the update rule really makes vs the
-reported ratio, bpcore's sgd_epoch vs a learner's), never a stored result.
+reported ratio), never a stored result.
 """
 
 import subprocess
@@ -15,7 +15,7 @@ from bpcore import explore as E
 from bpcore.backprop import backward
 from bpcore.costs import validate_cost_output
 from bpcore.network import Network, init_network
-from bpcore.train import mean_cost, sgd_epoch, train
+from bpcore.train import mean_cost, train
 from bpcore.update import update
 
 FAST = dict(n=60, hidden_layers=1, width=6, epochs=20)
@@ -292,77 +292,6 @@ def test_boundary_grid_covers_the_data_and_gives_probabilities():
     extent, probs = E.boundary_grid(step, np.array([[-1.0, 1.0], [-1.0, 1.0]]), resolution=10)
     assert probs.shape == (2, 10, 10)
     assert np.all(probs[1][:, :5] < 0.01) and np.all(probs[1][:, 5:] > 0.99)
-
-
-# ---------------------------------------------------------------- exercise checker
-def _scaled_epoch(scale_m, sign=1.0, shuffle=True):
-    def fn(net, x, y, cost, eta, m, rng):
-        perm = rng.permutation(x.shape[1]) if shuffle else np.arange(x.shape[1])
-        for k in range(0, x.shape[1], m):
-            cols = perm[k:k + m]
-            g = backward(net, x[:, cols], y[:, cols], cost)
-            net = update(net, g, sign * eta, scale_m(m)) if sign > 0 else net.with_params(
-                [None] + [net.w[l] + (eta / m) * g.grad_w[l] for l in range(1, net.L + 1)],
-                [None] + [net.b[l] + (eta / m) * g.grad_b[l] for l in range(1, net.L + 1)])
-        return net
-    return fn
-
-
-def test_check_sgd_epoch_accepts_bpcore_and_a_correct_loop():
-    for fn in (sgd_epoch, _scaled_epoch(lambda m: m)):
-        fb = E.check_sgd_epoch(fn)
-        assert fb.passed and str(fb).startswith("✓ one epoch of minibatch SGD correct")
-
-
-@pytest.mark.parametrize("fn, words, slip", [
-    (_scaled_epoch(lambda m: 1), "m times too large", "missing_1_over_m"),
-    (_scaled_epoch(lambda m: m * m), "m times too small", "wrong_scale"),
-    (_scaled_epoch(lambda m: m, sign=-1.0), "uphill", "wrong_sign"),
-    (_scaled_epoch(lambda m: m, shuffle=False), "did not shuffle", None),
-    (lambda net, *args: net, "did not change", "wrong_values"),
-    (lambda *args: None, "returned NoneType", "returned_none"),
-    (lambda *args: 1 / 0, "raised ZeroDivisionError", "exception"),
-    (42, "pass your function itself", "not_callable"),
-])
-def test_check_sgd_epoch_names_the_slip(fn, words, slip):
-    fb = E.check_sgd_epoch(fn)
-    assert not fb.passed and words in str(fb) and fb.slip == slip
-    assert "Traceback" not in str(fb)
-
-
-def test_check_sgd_epoch_on_the_stub():
-    def stub(*args):
-        raise NotImplementedError("Exercise 7.1")
-    fb = E.check_sgd_epoch(stub)
-    assert "not implemented yet (Exercise 7.1)" in str(fb) and fb.slip == "not_implemented"
-
-
-def _ratios(scale):
-    def fn(net, grads, eta, m):
-        return [None] + [scale(eta, m) * np.linalg.norm(grads.grad_w[l]) / np.linalg.norm(net.w[l])
-                         for l in range(1, net.L + 1)]
-    return fn
-
-
-def test_check_update_ratio_accepts_the_definition():
-    fb = E.check_update_ratio(_ratios(lambda eta, m: eta / m))
-    assert fb.passed and "layer 3:" in str(fb)
-
-
-@pytest.mark.parametrize("fn, words", [
-    (_ratios(lambda eta, m: 1.0), "lack the factor η/m"),
-    (_ratios(lambda eta, m: eta), "m times too large"),
-    (_ratios(lambda eta, m: 1 / m), "lack η"),
-    (lambda net, grads, eta, m: [None] + [np.linalg.norm(net.w[l]) * m / eta
-                                          / np.linalg.norm(grads.grad_w[l]) for l in (1, 2, 3)],
-     "upside down"),
-    (lambda net, grads, eta, m: [1.0, 2.0], "length L + 1 = 4"),
-    (lambda net, grads, eta, m: [None, 1.0, 2.0, 3.0, 4.0], "length L + 1 = 4"),
-    (lambda net, grads, eta, m: [None, 1e-3, 1e-3, 1e-3], "differ from"),
-])
-def test_check_update_ratio_names_the_slip(fn, words):
-    fb = E.check_update_ratio(fn)
-    assert not fb.passed and words in str(fb)
 
 
 # ---------------------------------------------------------------- module boundaries
