@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from bpcore.explore import Run, Settings, loss_text
-from browser_support import ARTIFACTS, CHROMIUM_ARGS, INSTALL_HINT, LabServer, find_chromium, \
+from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, INSTALL_HINT, LabServer, find_chromium, \
     save_failure_artifacts
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_training_on_toy_data.ipynb"
