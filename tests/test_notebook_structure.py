@@ -1,7 +1,8 @@
 """The notebook series stays consistent: names, titles, navigation, README, structure, stored outputs.
 
-File names drive titles, the navigation bars and the README contents
-(tools/notebooks.py writes them; here we check nothing has drifted). Every
+File names drive titles, the navigation bars and the README contents (the rules
+are bpcore.handouts.series; tools/notebooks.py writes them; here we check nothing
+has drifted). Every
 notebook also follows the series' structure (learning objectives and time,
 Setup, numbered sections, Summary, 2–4 exercises in the exercise convention)
 and is stored executed cleanly (counts 1..n, no errors, no machine paths, no
@@ -22,26 +23,20 @@ from pathlib import Path
 
 import pytest
 
+from bpcore.handouts import series
+from bpcore.handouts.series import cell_source, cell_tags
+
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("notebook_tool", ROOT / "tools" / "notebooks.py")
 tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tool)
 
-PATHS = tool.notebook_paths()
+PATHS = series.notebook_paths(ROOT / "notebooks")
 MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,16}")
 EXERCISE_HEADING = re.compile(r"^### Exercise (\d+)\.(\d+): \S")
 SECTION_HEADING = re.compile(r"^## (\d+)\. \S")
 NBVAL_TAGS = ("nbval-ignore-output", "nbval-skip")
-
-
-def _src(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _tags(cell) -> list:
-    return cell.get("metadata", {}).get("tags", [])
 
 
 def _hidden(cell) -> bool:
@@ -51,13 +46,13 @@ def _hidden(cell) -> bool:
 def _headings(cells):
     """(cell index, heading line) for every markdown heading line."""
     return [(i, line) for i, c in enumerate(cells) if c["cell_type"] == "markdown"
-            for line in _src(c).splitlines() if line.startswith("#")]
+            for line in cell_source(c).splitlines() if line.startswith("#")]
 
 
 def _output_text(output) -> str:
     parts = []
     if "text" in output:
-        parts.append(_src({"source": output["text"]}))
+        parts.append(cell_source({"source": output["text"]}))
     for key, value in output.get("data", {}).items():
         if key.startswith("text/") or key.endswith("json"):
             parts.append(value if isinstance(value, str) else json.dumps(value))
@@ -72,13 +67,13 @@ def _normalise(text: str) -> str:
 
 
 def _stdout(cell) -> str:
-    return "".join(_src({"source": o.get("text", "")}) for o in cell.get("outputs", [])
+    return "".join(cell_source({"source": o.get("text", "")}) for o in cell.get("outputs", [])
                    if o.get("output_type") == "stream" and o.get("name") == "stdout")
 
 
 def _result_block(cell):
     """The text of the first ``` block after '**The result should be:**', normalised (None if none)."""
-    m = re.search(r"\*\*The result should be:\*\*\s*```[^\n]*\n(.*?)```", _src(cell), re.S)
+    m = re.search(r"\*\*The result should be:\*\*\s*```[^\n]*\n(.*?)```", cell_source(cell), re.S)
     return _normalise(m.group(1)) if m else None
 
 
@@ -86,7 +81,7 @@ def structure_problems(nb: dict, number: int) -> list:
     """Everything about one notebook's structure and stored outputs that breaks the series' rules."""
     found = []
     cells = nb.get("cells", [])
-    text = "\n".join(_src(c) for c in cells if c["cell_type"] == "markdown")
+    text = "\n".join(cell_source(c) for c in cells if c["cell_type"] == "markdown")
     heads = _headings(cells)
     head_lines = [h for _, h in heads]
 
@@ -94,10 +89,11 @@ def structure_problems(nb: dict, number: int) -> list:
         return next((i for i, h in heads if h.strip() == line), None)
 
     # -- title, navigation placeholder, objectives and time
-    first = _src(cells[0]).splitlines()[0] if cells and _src(cells[0]) else ""
-    if not re.match(rf"^# {number:02d} · \S", first):
+    first = cell_source(cells[0]).splitlines()[0] if cells and cell_source(cells[0]) else ""
+    title = series.parse_title(first)
+    if not title or title[0] != f"{number:02d}":
         found.append(f"first line must be '# {number:02d} · Title'; got {first!r}")
-    if len(cells) < 2 or not _src(cells[1]).startswith(tool.NAV_MARK):
+    if len(cells) < 2 or not series.is_navigation(cells[1]):
         found.append("the second cell must be the navigation bar")
     if "## Learning objectives" not in head_lines:
         found.append("no '## Learning objectives' heading")
@@ -109,10 +105,10 @@ def structure_problems(nb: dict, number: int) -> list:
     code_cells = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
     if setup is None:
         found.append("no '## Setup' heading")
-    elif not code_cells or code_cells[0] < setup or "%matplotlib inline" not in _src(cells[code_cells[0]]):
+    elif not code_cells or code_cells[0] < setup or "%matplotlib inline" not in cell_source(cells[code_cells[0]]):
         found.append("the first code cell must follow '## Setup' and contain %matplotlib inline")
     if code_cells and re.search(r"np\.random\.(seed|rand|randn|normal|uniform|random|choice|shuffle)\(",
-                                "\n".join(_src(cells[i]) for i in code_cells)):
+                                "\n".join(cell_source(cells[i]) for i in code_cells)):
         found.append("uses the global np.random; use np.random.default_rng(SEED)")
 
     # -- numbered sections, Summary, Exercises (in that order)
@@ -142,15 +138,15 @@ def structure_problems(nb: dict, number: int) -> list:
     for (start, m), end in zip(ex_cells, bounds[1:]):
         name = f"Exercise {m.group(1)}.{m.group(2)}"
         block = cells[start + 1:end]
-        stubs = [c for c in block if "exercise" in _tags(c)]
-        solutions = [c for c in block if "solution" in _tags(c)]
+        stubs = [c for c in block if "exercise" in cell_tags(c)]
+        solutions = [c for c in block if "solution" in cell_tags(c)]
         if not solutions:
             found.append(f"{name}: no cell tagged 'solution'")
         for c in solutions:
             if not _hidden(c):
                 found.append(f"{name}: a solution cell is not collapsed (metadata jupyter.source_hidden)")
         for c in stubs:
-            src = _src(c)
+            src = cell_source(c)
             if c["cell_type"] != "code" or "raise NotImplementedError(" not in src:
                 found.append(f"{name}: the 'exercise' cell must be code that raises NotImplementedError")
             if not any(line.startswith("# ") for line in src.splitlines()):
@@ -158,19 +154,19 @@ def structure_problems(nb: dict, number: int) -> list:
             if c.get("outputs"):
                 found.append(f"{name}: the exercise cell must run without output")
             later = block[block.index(c) + 1:]
-            if not any(s["cell_type"] == "code" and "solution" in _tags(s) for s in later):
+            if not any(s["cell_type"] == "code" and "solution" in cell_tags(s) for s in later):
                 found.append(f"{name}: the 'exercise' cell is not followed by a code cell tagged 'solution'")
-            if not any(s["cell_type"] == "markdown" and "**The result should be:**" in _src(s) for s in later):
+            if not any(s["cell_type"] == "markdown" and "**The result should be:**" in cell_source(s) for s in later):
                 found.append(f"{name}: no '**The result should be:**' cell after the exercise cell")
         if not stubs and not any(c["cell_type"] == "markdown" for c in solutions):
             found.append(f"{name}: neither an 'exercise' code cell nor a written solution")
         expected = [_result_block(c) for c in block if c["cell_type"] == "markdown"
-                    and "**The result should be:**" in _src(c)]
-        printed = [_normalise(_stdout(c)) for c in block if c["cell_type"] == "code" and "solution" in _tags(c)]
+                    and "**The result should be:**" in cell_source(c)]
+        printed = [_normalise(_stdout(c)) for c in block if c["cell_type"] == "code" and "solution" in cell_tags(c)]
         if expected and expected[0] is not None and printed and expected[0] not in printed[-1]:
             found.append(f"{name}: 'The result should be' differs from what the stored solution prints")
     for c in cells:
-        if "solution" in _tags(c) and not _hidden(c):
+        if "solution" in cell_tags(c) and not _hidden(c):
             found.append("a cell tagged 'solution' is not collapsed")
 
     # -- stored outputs: kernelspec, execution counts, errors, paths, addresses, metadata, tags
@@ -181,7 +177,7 @@ def structure_problems(nb: dict, number: int) -> list:
         found.append(f"code cells must be stored executed with counts 1..{len(code_cells)}; got {counts}")
     for i in code_cells:
         c = cells[i]
-        tags = _tags(c)
+        tags = cell_tags(c)
         meta = c.get("metadata", {})
         if "execution" in meta or "ExecuteTime" in meta:
             found.append(f"cell {i}: timing metadata stored")
@@ -197,12 +193,12 @@ def structure_problems(nb: dict, number: int) -> list:
                 found.append(f"cell {i}: output shows a memory address")
         for tag in NBVAL_TAGS:
             if tag in tags:
-                line = _src(c).splitlines()[0] if _src(c) else ""
+                line = cell_source(c).splitlines()[0] if cell_source(c) else ""
                 if not re.match(r"^#\s*\S.{9,}", line):
                     found.append(f"cell {i}: tagged {tag} without a first-line comment stating the reason")
         if "widget" in tags and "nbval-ignore-output" not in tags:
             found.append(f"cell {i}: a widget cell must also be tagged nbval-ignore-output")
-    if any("widget" in _tags(c) for c in cells) and not any("static-figure" in _tags(c) for c in cells):
+    if any("widget" in cell_tags(c) for c in cells) and not any("static-figure" in cell_tags(c) for c in cells):
         found.append("a live widget needs a cell tagged static-figure beside it")
     return found
 
@@ -224,21 +220,21 @@ def test_names_titles_nav_bars_and_readme_are_consistent():
 def test_notebook_structure_and_stored_outputs(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     number = int(path.name[:2])
-    assert tool.title_of(path).startswith(f"{number:02d} · ")
+    assert series.title_of(path).startswith(f"{number:02d} · ")
     assert structure_problems(nb, number) == []
 
 
 def test_start_here_maps_every_notebook_under_the_series_heading():
     """The nav bars' Contents link points at 00_start_here.ipynb#The-series: that section lists the series."""
     nb = json.loads(PATHS[0].read_text(encoding="utf-8"))
-    cells = [_src(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    cells = [cell_source(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
     section = next((c for c in cells if c.splitlines()[0].strip() == "## The series"), None)
     assert section is not None, "00_start_here.ipynb needs a '## The series' heading"
     for path in PATHS:
         link = f"]({path.name})"
         assert link in section, f"'## The series' does not link {path.name}"
         text = re.search(r"\[([^\]]+)\]\(" + re.escape(path.name) + r"\)", section).group(1)
-        assert text == tool.title_of(path), f"link text {text!r} should be the title {tool.title_of(path)!r}"
+        assert text == series.title_of(path), f"link text {text!r} should be the title {series.title_of(path)!r}"
 
 
 # --------------------------------------------------------------------------- the checks can fail
@@ -255,7 +251,7 @@ def _good_notebook():
 
     hidden = {"jupyter": {"source_hidden": True}}
     cells = [
-        md("# 07 · A test"), md(tool.NAV_MARK),
+        md("# 07 · A test"), md(series.NAV_MARK),
         md("## Learning objectives\n\n- one\n\n**Estimated time: 5 minutes.**"),
         md("## Setup"), code("%matplotlib inline\nimport numpy as np", 1),
         md("## 1. First"), code("print(1)", 2, [{"output_type": "stream", "name": "stdout", "text": "1\n"}]),
@@ -327,10 +323,10 @@ def test_tool_reports_gaps_bad_titles_and_stale_nav_bars(tmp_path):
               "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
         (tmp_path / name).write_text(json.dumps(nb), encoding="utf-8")
 
-    write("00_start_here.ipynb", "# 00 · Start here", tool.NAV_MARK + "\nstale")
+    write("00_start_here.ipynb", "# 00 · Start here", series.NAV_MARK + "\nstale")
     write("01_forward_propagation.ipynb", "# 01 · Forward", "no nav here")
-    write("03_backpropagating_the_error_bp2.ipynb", "# 04 · Wrong number", tool.NAV_MARK)
-    found = tool.problems(tool.notebook_paths(tmp_path))
+    write("03_backpropagating_the_error_bp2.ipynb", "# 04 · Wrong number", series.NAV_MARK)
+    found = tool.problems(series.notebook_paths(tmp_path))
     joined = "\n".join(found)
     assert "not numbered 00..2 without gaps: [0, 1, 3]" in joined
     assert "00_start_here.ipynb: navigation bar is out of date" in joined
@@ -341,16 +337,16 @@ def test_tool_reports_gaps_bad_titles_and_stale_nav_bars(tmp_path):
 def test_tool_nav_fixes_a_stale_nav_bar(tmp_path, monkeypatch):
     """write_nav() repairs what problems() reports (README redirected to a temp copy)."""
     readme = tmp_path / "README.md"
-    readme.write_text(f"# x\n\n{tool.CONTENTS_START}\n{tool.CONTENTS_END}\n", encoding="utf-8")
+    readme.write_text(f"# x\n\n{series.CONTENTS_START}\n{series.CONTENTS_END}\n", encoding="utf-8")
     monkeypatch.setattr(tool, "README", readme)
     folder = tmp_path / "notebooks"
     folder.mkdir()
     for name, title in (("00_a.ipynb", "# 00 · A"), ("01_b.ipynb", "# 01 · B")):
         nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": title},
-                        {"cell_type": "markdown", "metadata": {}, "source": tool.NAV_MARK}],
+                        {"cell_type": "markdown", "metadata": {}, "source": series.NAV_MARK}],
               "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
         (folder / name).write_text(json.dumps(nb), encoding="utf-8")
-    paths = tool.notebook_paths(folder)
+    paths = series.notebook_paths(folder)
     before = "\n".join(tool.problems(paths))
     assert "00_a.ipynb: navigation bar is out of date" in before
     assert "README.md: the contents list is out of date" in before

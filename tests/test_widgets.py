@@ -319,26 +319,8 @@ def test_only_widgets_imports_ipywidgets():
     assert importers == ["widgets.py"]
 
 
-# ---------------------------------------------------------------- the static views (bpcore.plots)
-def test_boundary_image_mixes_class_colours_by_probability():
-    from bpcore.plots import CLASS_COLOURS, boundary_image
-
-    sure = np.zeros((3, 1, 2))
-    sure[0, 0, 0] = sure[2, 0, 1] = 1.0
-    img = boundary_image(sure, lighten=0.0)
-    assert np.allclose(img[0, 0], matplotlib.colors.to_rgb(CLASS_COLOURS[0]))
-    assert np.allclose(img[0, 1], matplotlib.colors.to_rgb(CLASS_COLOURS[2]))
-    unsure = np.full((2, 1, 1), 0.5)
-    mixed = boundary_image(unsure, lighten=0.0, levels=None)[0, 0]
-    expected = (np.array(matplotlib.colors.to_rgb(CLASS_COLOURS[0]))
-                + matplotlib.colors.to_rgb(CLASS_COLOURS[1])) / 2
-    assert np.allclose(mixed, expected)
-    p = np.random.default_rng(0).dirichlet([1, 1, 1], size=(4, 4)).transpose(2, 0, 1)
-    assert np.all(boundary_image(p).min(axis=2) >= 0.5)  # banded but never darker than the lightened colours
-
-
 def test_grid_and_sweep_plots_mark_failures():
-    from bpcore.plots import plot_loss, plot_lr_grid, plot_lr_sweep
+    from bpcore.figures.training import plot_loss, plot_lr_grid, plot_lr_sweep
 
     sweep = E.lr_sweep(E.Settings(**SMALL, activation="leaky_relu", batch_size=None), [0.1, 10.0])
     assert sweep.diverged[-1]

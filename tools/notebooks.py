@@ -1,6 +1,7 @@
 """Maintain the notebook series: navigation bars, the README contents, execution.
 
-File names drive everything (after jakevdp's handbook tools). A notebook is
+File names drive everything (after jakevdp's handbook tools); the rules are
+defined once, in :mod:`bpcore.handouts.series`. A notebook is
 ``notebooks/NN_slug.ipynb``; its first cell is a markdown title ``# NN · Title``;
 its second cell is the navigation bar, a markdown cell starting with
 ``<!--NAVIGATION-->`` that this tool writes. The README's list of notebooks sits
@@ -24,25 +25,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
 
+from bpcore.handouts.series import (CONTENTS_END, CONTENTS_START, NAME_RE, NAV_MARK, cell_source,
+                                    is_navigation, notebook_paths, select, title_of)
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
-NAV_MARK = "<!--NAVIGATION-->"
-CONTENTS_START = "<!-- CONTENTS START -->"
-CONTENTS_END = "<!-- CONTENTS END -->"
-NAME_RE = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
-TITLE_RE = re.compile(r"^# (\d\d) · (.+)$")
 CELL_TIMEOUT = 120
-
-
-def notebook_paths(folder: Path = NOTEBOOKS) -> list:
-    """The series, in order: every notebooks/NN_*.ipynb."""
-    return sorted(p for p in folder.glob("*.ipynb") if NAME_RE.match(p.name))
 
 
 def _load(path: Path) -> dict:
@@ -51,25 +44,6 @@ def _load(path: Path) -> dict:
 
 def _save(path: Path, nb: dict) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def title_of(path: Path) -> str:
-    """'NN · Title' from the notebook's first cell; raises ValueError if malformed."""
-    nb = _load(path)
-    first = nb["cells"][0] if nb.get("cells") else {}
-    line = _source(first).strip().splitlines()[0] if _source(first).strip() else ""
-    mt = TITLE_RE.match(line)
-    if first.get("cell_type") != "markdown" or not mt:
-        raise ValueError(f"{path.name}: the first cell must be markdown '# NN · Title'; got {line!r}")
-    number = NAME_RE.match(path.name).group(1)
-    if mt.group(1) != number:
-        raise ValueError(f"{path.name}: title number {mt.group(1)} does not match the file name's {number}")
-    return f"{mt.group(1)} · {mt.group(2).strip()}"
 
 
 def nav_source(paths: list, i: int) -> str:
@@ -100,7 +74,7 @@ def expected_readme(paths: list, text: str) -> str:
 
 def problems(paths=None) -> list:
     """Every inconsistency between file names, titles, nav bars and the README."""
-    paths = notebook_paths() if paths is None else paths
+    paths = notebook_paths(NOTEBOOKS) if paths is None else paths
     found = []
     numbers = [int(NAME_RE.match(p.name).group(1)) for p in paths]
     if numbers != list(range(len(paths))):
@@ -109,10 +83,9 @@ def problems(paths=None) -> list:
         try:
             title_of(p)
             cells = _load(p)["cells"]
-            nav = _source(cells[1]) if len(cells) > 1 else ""
-            if not nav.startswith(NAV_MARK):
+            if len(cells) < 2 or not is_navigation(cells[1]):
                 found.append(f"{p.name}: the second cell is not the navigation bar")
-            elif nav.strip() != nav_source(paths, i):
+            elif cell_source(cells[1]).strip() != nav_source(paths, i):
                 found.append(f"{p.name}: navigation bar is out of date (run tools/notebooks.py nav)")
         except ValueError as exc:
             found.append(str(exc))
@@ -127,15 +100,15 @@ def problems(paths=None) -> list:
 
 def write_nav(paths=None) -> None:
     """Rewrite every navigation bar and the README contents (only those cells/lines)."""
-    paths = notebook_paths() if paths is None else paths
+    paths = notebook_paths(NOTEBOOKS) if paths is None else paths
     for i, p in enumerate(paths):
         nb = _load(p)
         cells = nb["cells"]
         cell = {"cell_type": "markdown", "metadata": {}, "source": nav_source(paths, i)}
-        if len(cells) > 1 and _source(cells[1]).startswith(NAV_MARK):
+        if len(cells) > 1 and is_navigation(cells[1]):
             cell["id"] = cells[1].get("id", cell.get("id"))
             cell["metadata"] = cells[1].get("metadata", {})
-            if cells[1]["source"] == cell["source"] or _source(cells[1]) == cell["source"]:
+            if cell_source(cells[1]) == cell["source"]:
                 continue
             cells[1] = cell
         else:
@@ -202,16 +175,11 @@ def main(argv=None) -> int:
         found = problems()
         print("\n".join(found) if found else "consistent")
         return 1 if found else 0
-    paths = notebook_paths()
-    if args.names:
-        wanted = []
-        for name in args.names:
-            match = [p for p in paths if p.name == Path(name).name or p.name.startswith(name)]
-            if not match:
-                print(f"no notebook matches {name!r}; have {[p.name for p in paths]}", file=sys.stderr)
-                return 2
-            wanted += match
-        paths = wanted
+    try:
+        paths = select(args.names, notebook_paths(NOTEBOOKS), where=NOTEBOOKS)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     times = execute(paths, args.timeout)
     print(f"total {sum(times.values()):.1f} s for {len(times)} notebook(s)")
     return 0

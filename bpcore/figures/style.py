@@ -1,8 +1,9 @@
-"""One look for every figure: palette, markers, log ticks and the decision boundary.
+"""One look for every figure: palette, markers, log axes and the decision boundary.
 
 Colours are the Okabe–Ito palette (safe for the common colour-vision deficiencies);
 classes also differ by marker shape and the held-out curve by line style, so nothing
-relies on colour alone. The static figures (:mod:`bpcore.figures.training`) and the
+relies on colour alone; curves take their colours from :data:`LINE_COLOURS` in order,
+with line styles and markers as a second cue. The static figures (:mod:`bpcore.figures.training`) and the
 explorer's live views both draw the decision boundary through :func:`boundary_grid`,
 :func:`boundary_image` and :func:`scatter_classes`, so the two never disagree.
 """
@@ -17,8 +18,9 @@ from ..network import forward
 from ..train import class_labels
 
 __all__ = [
-    "OKABE_ITO", "CLASS_COLOURS", "CLASS_MARKERS", "TRAIN_COLOUR", "VAL_COLOUR", "DIVERGED_COLOUR",
-    "boundary_grid", "boundary_image", "plain_log_ticks", "scatter_classes",
+    "OKABE_ITO", "CLASS_COLOURS", "CLASS_MARKERS", "LINE_COLOURS", "TRAIN_COLOUR", "VAL_COLOUR",
+    "DIVERGED_COLOUR", "boundary_grid", "boundary_image", "decade_range", "plain_log_ticks",
+    "scatter_classes",
 ]
 
 #: The Okabe–Ito colourblind-safe palette.
@@ -29,6 +31,9 @@ OKABE_ITO = {
 #: Class k is drawn in CLASS_COLOURS[k] with CLASS_MARKERS[k].
 CLASS_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["purple"])
 CLASS_MARKERS = ("o", "s", "^", "D")
+#: The i-th curve of a figure is drawn in LINE_COLOURS[i] (yellow is left out: too pale on white).
+LINE_COLOURS = tuple(OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple",
+                                            "sky_blue", "black"))
 TRAIN_COLOUR, VAL_COLOUR = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
 DIVERGED_COLOUR = OKABE_ITO["vermillion"]
 
@@ -117,3 +122,19 @@ def plain_log_ticks(axis, subs=(1.0,)):
     axis.set_major_locator(matplotlib.ticker.LogLocator(subs=subs, numticks=8))
     axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     axis.set_minor_locator(matplotlib.ticker.NullLocator())
+
+
+def decade_range(values):
+    """(lo, hi): the powers of ten around the positive finite ``values``, for a log axis.
+
+    A loss axis with these limits only changes when the curve crosses a decade, so
+    the live views keep most frames' axes (and their cached background) as they were.
+    Without any positive finite value: (0.1, 1). Always hi ≥ 10·lo.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        return 0.1, 1.0
+    lo = 10.0 ** np.floor(np.log10(values.min()))
+    hi = 10.0 ** np.ceil(np.log10(values.max() * 1.0001))
+    return lo, max(hi, lo * 10)

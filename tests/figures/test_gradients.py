@@ -1,4 +1,4 @@
-"""bpcore.gradplots: each plot draws the data it was given, in order, on the Agg backend."""
+"""bpcore.figures.gradients: each plot draws the data it was given, in order, on the Agg backend."""
 
 import matplotlib
 
@@ -8,8 +8,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from bpcore import gradplots  # noqa: E402
+from bpcore.figures import gradients  # noqa: E402
 from bpcore.activations import relu_prime, sigmoid_prime  # noqa: E402
+from bpcore.figures.style import LINE_COLOURS  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +28,7 @@ def test_h_vcurve_draws_each_scheme_on_log_axes_and_marks_minimum():
     h = np.logspace(-10, 0, 11)
     forward = 1e-3 * h + 1e-16 / h
     central = 1e-3 * h ** 2 + 1e-16 / h
-    ax = gradplots.plot_h_vcurve(h, {"forward": forward, "central": central})
+    ax = gradients.plot_h_vcurve(h, {"forward": forward, "central": central})
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     lines = _data_lines(ax)
     assert [line.get_label() for line in lines] == ["forward", "central"]
@@ -40,7 +41,7 @@ def test_h_vcurve_draws_each_scheme_on_log_axes_and_marks_minimum():
 
 def test_h_vcurve_keeps_exact_zero_errors_visible():
     h = np.array([1e-3, 1e-2])
-    ax = gradplots.plot_h_vcurve(h, {"central": [0.0, 1e-5]})
+    ax = gradients.plot_h_vcurve(h, {"central": [0.0, 1e-5]})
     ydata = _data_lines(ax)[0].get_ydata()
     assert ydata[0] > 0 and ydata[1] == 1e-5
 
@@ -51,12 +52,12 @@ def test_h_vcurve_keeps_exact_zero_errors_visible():
 ])
 def test_h_vcurve_rejects_bad_input(h, errors):
     with pytest.raises(ValueError, match="h|shape"):
-        gradplots.plot_h_vcurve(h, errors)
+        gradients.plot_h_vcurve(h, errors)
 
 
 def test_plot_curves_uses_given_axes_and_x_values():
     fig, ax = plt.subplots()
-    out = gradplots.plot_curves({"a": [3, 2, 1], "b": [1, 2]}, ax=ax, x={"a": [0, 5, 10], "b": [1, 2]},
+    out = gradients.plot_curves({"a": [3, 2, 1], "b": [1, 2]}, ax=ax, x={"a": [0, 5, 10], "b": [1, 2]},
                                 logy=True, title="t")
     assert out is ax
     lines = ax.get_lines()
@@ -69,7 +70,7 @@ def test_plot_curves_uses_given_axes_and_x_values():
 
 def test_curve_panels_one_axes_per_panel_with_labels_and_log_x():
     panels = {"quadratic": {"w=0.6": [1.0, 0.5], "w=2": [1.0, 0.9]}, "cross-entropy": {"w=0.6": [2.0, 1.0]}}
-    fig = gradplots.plot_curve_panels(panels, ylabel={"quadratic": "C_quad", "cross-entropy": "C_ce"},
+    fig = gradients.plot_curve_panels(panels, ylabel={"quadratic": "C_quad", "cross-entropy": "C_ce"},
                                       sharey=False, logx={"cross-entropy": True},
                                       x={"quadratic": {"w=0.6": [1, 2], "w=2": [1, 2]},
                                          "cross-entropy": {"w=0.6": [1, 10]}})
@@ -83,7 +84,7 @@ def test_curve_panels_one_axes_per_panel_with_labels_and_log_x():
 
 
 def test_delta_norms_plots_layers_from_one():
-    ax = gradplots.plot_delta_norms({"sigmoid": [1e-4, 1e-3, 1e-2], "relu": [1.0, 1.0, 1.0]})
+    ax = gradients.plot_delta_norms({"sigmoid": [1e-4, 1e-3, 1e-2], "relu": [1.0, 1.0, 1.0]})
     lines = ax.get_lines()
     assert [line.get_label() for line in lines] == ["sigmoid", "relu"]
     np.testing.assert_allclose(lines[0].get_xdata(), [1, 2, 3])
@@ -94,7 +95,7 @@ def test_delta_norms_plots_layers_from_one():
 def test_delta_norms_grid_one_panel_per_activation():
     table = {act: {"lecun": np.ones(4), "he": 2 * np.ones(4), "normal": np.ones(4)}
              for act in ("sigmoid", "tanh", "relu")}
-    fig = gradplots.plot_delta_norms_grid(table)
+    fig = gradients.plot_delta_norms_grid(table)
     axes = fig.get_axes()
     assert [ax.get_title() for ax in axes] == ["sigmoid", "tanh", "relu"]
     assert all(len(ax.get_lines()) == 3 for ax in axes)
@@ -104,7 +105,7 @@ def test_delta_norms_grid_one_panel_per_activation():
 
 def test_activation_primes_draws_sigma_prime_of_z_and_the_quarter_line():
     z = np.linspace(-3, 3, 61)
-    ax = gradplots.plot_activation_primes(("sigmoid", "relu"), z=z)
+    ax = gradients.plot_activation_primes(("sigmoid", "relu"), z=z)
     lines = ax.get_lines()
     assert [line.get_label() for line in lines] == ["sigmoid'(z)", "relu'(z)", "1/4"]
     np.testing.assert_allclose(lines[0].get_ydata(), sigmoid_prime(z))
@@ -114,7 +115,38 @@ def test_activation_primes_draws_sigma_prime_of_z_and_the_quarter_line():
 
 def test_activation_primes_rejects_softmax():
     with pytest.raises(ValueError, match="not elementwise"):
-        gradplots.plot_activation_primes(("softmax",))
+        gradients.plot_activation_primes(("softmax",))
+
+
+def test_curves_take_the_shared_line_colours_in_order():
+    ax = gradients.plot_curves({"a": [1, 2], "b": [2, 1], "c": [1, 1]})
+    colours = [matplotlib.colors.to_hex(line.get_color()) for line in ax.get_lines()]
+    assert colours == [c.lower() for c in LINE_COLOURS[:3]]
+
+
+def test_outer_product_draws_delta_the_row_and_their_product_with_values():
+    delta = np.array([[0.5], [-2.0]])
+    a_prev = np.array([[1.0], [0.25], [-1.0]])
+    grad_w = delta @ a_prev.T
+    fig = gradients.plot_outer_product(delta, a_prev, grad_w)
+    ax_delta, ax_row, ax_grad = fig.get_axes()
+    np.testing.assert_allclose(ax_delta.get_images()[0].get_array(), delta)
+    np.testing.assert_allclose(ax_row.get_images()[0].get_array(), a_prev.T)
+    np.testing.assert_allclose(ax_grad.get_images()[0].get_array(), grad_w)
+    assert [t.get_text() for t in ax_grad.texts] == [f"{v:.2g}" for v in grad_w.ravel()]
+    # each panel's colour scale is symmetric about 0
+    assert ax_grad.get_images()[0].get_clim() == (-2.0, 2.0)
+    assert "(2, 1)" in ax_delta.get_ylabel() and "(1, 3)" in ax_row.get_title()
+    assert "(2, 3)" in ax_grad.get_xlabel()
+
+
+@pytest.mark.parametrize("delta, a_prev, grad_w, match", [
+    (np.ones((2, 2)), np.ones((3, 1)), np.ones((2, 3)), "single columns"),
+    (np.ones((2, 1)), np.ones((3, 1)), np.ones((3, 2)), r"grad_w must have shape .*\(2, 3\)"),
+])
+def test_outer_product_rejects_wrong_shapes(delta, a_prev, grad_w, match):
+    with pytest.raises(ValueError, match=match):
+        gradients.plot_outer_product(delta, a_prev, grad_w)
 
 
 def test_importing_bpcore_does_not_import_matplotlib():

@@ -1,17 +1,18 @@
-"""Plots about gradients and errors: the h V-curve, saturation, |δ^l| per layer.
+"""Figures about gradients and errors: the h V-curve, saturation, |δ^l| per layer, BP4.
 
 Every function takes numbers that a notebook computed (the computation is the
 lesson; the plotting is not) and returns the matplotlib ``Axes`` or ``Figure``
 it drew on, so a test can inspect the lines. Pass ``ax=`` to draw into an
 existing axes. Nothing here calls ``plt.show()``: the notebook cell does.
 
-matplotlib is imported only in plotting modules (this one and
-:mod:`bpcore.plots`), never by ``import bpcore``.
+Curves take :data:`bpcore.figures.style.LINE_COLOURS` in order (Okabe–Ito), with
+line styles and markers as a second cue.
 
-Colours follow matplotlib's colourblind-friendly "tab10" order, with line
-styles and markers as a second cue.
-
-Used by ``notebooks/05_gradient_checking.ipynb`` (V-curve),
+Used by ``notebooks/01_forward_propagation.ipynb`` (σ'),
+``notebooks/02_output_error_bp1.ipynb`` (curves),
+``notebooks/03_backpropagating_the_error_bp2.ipynb`` (|δ^l| per layer),
+``notebooks/04_gradients_bp3_bp4.ipynb`` (BP4's outer product),
+``notebooks/05_gradient_checking.ipynb`` (V-curve),
 ``notebooks/06_the_update_rule.ipynb`` (loss curves),
 ``notebooks/08_costs_and_saturation.ipynb`` (saturation),
 ``notebooks/09_initialisation_and_depth.ipynb`` (|δ^l| per layer, σ').
@@ -23,8 +24,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from ..activations import get_activation
+from .style import LINE_COLOURS
+
 __all__ = [
-    "COLOURS",
     "plot_h_vcurve",
     "plot_curves",
     "plot_curve_panels",
@@ -34,8 +37,6 @@ __all__ = [
     "plot_outer_product",
 ]
 
-#: tab10, colourblind-friendly in this order for up to ~6 lines.
-COLOURS = plt.get_cmap("tab10").colors
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 _STYLES = ("-", "--", "-.", ":")
 
@@ -51,7 +52,7 @@ def _axes(ax, figsize=(6, 3.5)):
 
 def _style(i):
     """Colour, line style and marker of the i-th line."""
-    return dict(color=COLOURS[i % len(COLOURS)], linestyle=_STYLES[i % len(_STYLES)],
+    return dict(color=LINE_COLOURS[i % len(LINE_COLOURS)], linestyle=_STYLES[i % len(_STYLES)],
                 marker=_MARKERS[i % len(_MARKERS)])
 
 
@@ -256,8 +257,6 @@ def plot_activation_primes(names=("sigmoid", "tanh", "relu"), z=None, ax=None,
 
     Taught in ``notebooks/09_initialisation_and_depth.ipynb``.
     """
-    from .activations import get_activation
-
     z = np.linspace(-6, 6, 601) if z is None else np.asarray(z, dtype=float)
     _, ax = _axes(ax)
     for i, name in enumerate(names):

@@ -1,0 +1,7 @@
+"""``python -m bpcore.handouts``: the ``bpcore-handouts`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
