@@ -106,8 +106,9 @@ def _epoch_with(c, eta, order):
     for k in range(0, order.size, m):
         cols = order[k:k + m]
         g = backward(net, x[:, cols], y[:, cols], cost)
-        net = net.with_params([None] + [update_parameter(net.w[l], g.grad_w[l], eta, m) for l in layers],
-                              [None] + [update_parameter(net.b[l], g.grad_b[l], eta, m) for l in layers])
+        # Written out, not update_parameter: a slipped step may have η ≤ 0, which the maths refuses.
+        net = net.with_params([None] + [net.w[l] - (eta / m) * g.grad_w[l] for l in layers],
+                              [None] + [net.b[l] - (eta / m) * g.grad_b[l] for l in layers])
     return net
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bpcore.handouts import series
+
 import bpcore.feedback as fb
 from bpcore.activations import sigmoid_prime as sp
 from bpcore.feedback import engine
@@ -61,7 +63,8 @@ def test_non_array_result(checker):
 # --------------------------------------------------------------------------- one engine writes every verdict
 
 HEADER = re.compile(r"^✗ (?P<equation>.+?): (?P<formula>.+) — not right yet\.$")
-FOOTER = re.compile(r"^\(Taught in (?P<notebooks>\d\d_[a-z0-9_]+\.ipynb( and \d\d_[a-z0-9_]+\.ipynb)?)\.\)$")
+_NOTEBOOK = series.NAME_RE.pattern.strip("^$")
+FOOTER = re.compile(rf"^\(Taught in (?P<notebooks>{_NOTEBOOK}( and {_NOTEBOOK})?)\.\)$")
 FAILING = [raises(ZeroDivisionError("boom")), lambda *args: None, lambda *args: "hello"]
 
 
