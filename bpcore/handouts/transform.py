@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from . import VERSIONS, HandoutError
+from .exercises import open_details
 from .series import NOTEBOOK_LINK_RE, cell_source, cell_tags, is_navigation, parse_title
 
 __all__ = [
@@ -194,7 +195,9 @@ def _take_header(cells, name):
 
 
 def _show_solution(cell) -> None:
-    """Instructor version: clear the collapsed flags, so the solution shows."""
+    """Instructor version: clear the collapsed flags and open <details> blocks, so the solution shows."""
+    if cell.get("cell_type") == "markdown":
+        cell["source"] = open_details(cell_source(cell))
     meta = cell.setdefault("metadata", {})
     jupyter = meta.get("jupyter", {})
     jupyter.pop("source_hidden", None)
