@@ -26,6 +26,10 @@ checker                                learner's function                       
 :func:`check_sgd_epoch`                ``(net, x, y, cost, eta, m, rng) -> net``   07
 :func:`check_update_ratio`             ``(net, grads, eta, m) -> [None, r_1..]``   07
 :func:`check_xavier_init`              ``(n_in, n_out, rng) -> w``                 09
+:func:`check_softmax_delta`            ``(z_L, a_L, y) -> delta_L``                08
+:func:`check_softmax_delta_long`       ``(z_L, a_L, y) -> delta_L``                08
+:func:`check_hidden_delta_sizes`       ``(net, x, y) -> {cost: ‖δ^1‖}``            08
+:func:`check_delta_bound`              ``(net) -> bound``                          09
 =====================================  ==========================================  ========
 
 Modules: :mod:`~bpcore.feedback.engine` (Feedback, calling the learner's
@@ -33,7 +37,7 @@ function, writing the verdict), :mod:`~bpcore.feedback.slips` (the
 catalogue), :mod:`~bpcore.feedback.problems` (the seeded test problems), and
 the checkers by topic: :mod:`~bpcore.feedback.equations`,
 :mod:`~bpcore.feedback.gradient_checking`, :mod:`~bpcore.feedback.training`,
-:mod:`~bpcore.feedback.initialisation`.
+:mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.costs`.
 """
 
 from .engine import Feedback
@@ -42,6 +46,9 @@ from .gradient_checking import check_numerical_gradient
 from .initialisation import check_xavier_init
 from .slips import SLIPS
 from .training import check_sgd_epoch, check_update_parameter, check_update_ratio
+# notebooks 08 and 09
+from .costs import check_hidden_delta_sizes, check_softmax_delta, check_softmax_delta_long
+from .initialisation import check_delta_bound
 
 __all__ = [
     "Feedback",
@@ -57,4 +64,9 @@ __all__ = [
     "check_sgd_epoch",
     "check_update_ratio",
     "check_xavier_init",
+    # notebooks 08 and 09
+    "check_softmax_delta",
+    "check_softmax_delta_long",
+    "check_hidden_delta_sizes",
+    "check_delta_bound",
 ]

@@ -212,6 +212,12 @@ CROSS_ENTROPY_DELTA_SLIPS = [
     Slip(id="divided_by_m", variant=lambda c: (c.args[1] - c.args[2]) / c.extra["m"],
          explain="Your result is (a^L − y)/m. δ^L is per example, one column each; the 1/m belongs "
                  "to the update rule."),
+    # σ'(a) in the kept factor: its own message (the slip above is C'(a) ⊙ σ'(a))
+    Slip(id="sigma_prime_of_a", variant=lambda c: (c.args[1] - c.args[2]) * sigmoid_prime(c.args[1]),
+         explain="Your result equals (a^L − y) ⊙ σ'(a^L). Two things: σ' takes the weighted input z^L, "
+                 "never the activation a^L; and for cross-entropy with a sigmoid output the factor "
+                 "σ'(z^L) = a(1 − a) cancels against the denominator of C'(a) = (a − y)/(a(1 − a)), so "
+                 "no σ' is left in δ^L."),
 ]
 
 

@@ -4,7 +4,8 @@ A :class:`~bpcore.feedback.engine.Feedback` carries one of the keys of
 :data:`SLIPS` in ``.slip``. A checker lists the slips it recognises as
 :class:`Slip` variants (the answer with the slip made), next to the checker in
 :mod:`~bpcore.feedback.equations`, :mod:`~bpcore.feedback.gradient_checking`,
-:mod:`~bpcore.feedback.training` and :mod:`~bpcore.feedback.initialisation`.
+:mod:`~bpcore.feedback.training`, :mod:`~bpcore.feedback.initialisation` and
+:mod:`~bpcore.feedback.costs`.
 """
 
 from __future__ import annotations
@@ -72,6 +73,25 @@ SLIPS = {
     "nonzero_mean": "the weights are not centred at 0",
     "ignores_rng": "the rng passed in is not used, so the same seed gives different weights",
     "no_shuffle": "the examples taken in their stored order, never shuffled",
+    # notebooks 08 and 09: the softmax output error, saturated hidden units, the depth bound
+    "softmax_elementwise": "softmax treated as elementwise: only the Jacobian's diagonal a(1 − a) used",
+    "sigmoid_prime_for_softmax": "the sigmoid's σ'(z) used for a softmax output",
+    "used_sum_to_one": "the shortcut a − y used where the target columns do not sum to 1",
+    "jacobian_diag_only": "the softmax Jacobian without its −a a^T term",
+    "jacobian_outer_only": "the softmax Jacobian without its diagonal term diag(a)",
+    "jacobian_sign": "diag(a) + a a^T instead of diag(a) − a a^T",
+    "jacobian_of_z": "the softmax Jacobian built from z instead of a",
+    "overwrote_in_loop": "a loop over the examples that overwrote its result, keeping the last column",
+    "output_layer_delta": "the output layer's δ^L measured instead of a hidden layer's δ^l",
+    "squared_norm": "a squared norm (a sum of squares without the square root)",
+    "norm_per_example": "the mean of per-example norms instead of the norm of the whole array",
+    "swapped_costs": "the values of the two costs swapped",
+    "one_cost_twice": "the same cost used for both values",
+    "weights_left_out": "the bound 4^{−(L−1)} without the weights' norms",
+    "first_layer_included": "‖w^1‖ included, although δ^1 is computed from w^2 onwards",
+    "exponent_off_by_one": "the power of 1/4 off by one (one factor σ' per hidden layer, L − 1 in all)",
+    "sum_not_product": "the norms added instead of multiplied",
+    "spectral_norm": "the spectral norm (largest singular value) instead of the Frobenius norm",
 }
 
 

@@ -30,3 +30,14 @@ def raises(exc):
 def case_id(cases):
     """pytest ids 'checker-slip-i' for a list of (checker, fn, slip, fragment)."""
     return [f"{c.__name__}-{s}-{i}" for i, (c, _, s, _) in enumerate(cases)]
+
+
+# Python a learner could paste: a message names the slip and the principle, never the corrected code.
+CODE_FRAGMENTS = ("np.", "numpy.", "rng.", ".T ", ".T)", " @ ", "axis=", "keepdims", "sqrt(", "sum(",
+                  "norm(", "sigmoid_prime(", "softmax(", "backward(", "diagflat", "_L ", "_L)", " * ", "**",
+                  "def ", "return ", "[:, ")
+
+
+def assert_gives_no_code(message):
+    found = [f for f in CODE_FRAGMENTS if f in message]
+    assert not found, f"the message shows code {found}: {message}"

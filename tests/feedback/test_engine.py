@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 ALL_CHECKERS = [fb.check_forward, fb.check_bp1, fb.check_cross_entropy_delta, fb.check_bp2, fb.check_bp3,
                 fb.check_bp4, fb.check_numerical_gradient, fb.check_update_parameter, fb.check_sgd_epoch,
-                fb.check_update_ratio, fb.check_xavier_init]
+                fb.check_update_ratio, fb.check_xavier_init,
+                # notebooks 08 and 09
+                fb.check_softmax_delta, fb.check_softmax_delta_long, fb.check_hidden_delta_sizes,
+                fb.check_delta_bound]
 by_name = {"ids": lambda c: c.__name__}
 
 # --------------------------------------------------------------------------- broken functions, every checker

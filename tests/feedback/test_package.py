@@ -9,7 +9,9 @@ import bpcore.feedback as fb
 
 PUBLIC = ["Feedback", "SLIPS", "check_forward", "check_bp1", "check_cross_entropy_delta", "check_bp2",
           "check_bp3", "check_bp4", "check_numerical_gradient", "check_update_parameter", "check_sgd_epoch",
-          "check_update_ratio", "check_xavier_init"]
+          "check_update_ratio", "check_xavier_init",
+          # notebooks 08 and 09
+          "check_softmax_delta", "check_softmax_delta_long", "check_hidden_delta_sizes", "check_delta_bound"]
 
 
 def test_public_names():

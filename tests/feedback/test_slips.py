@@ -3,9 +3,10 @@
 from pathlib import Path
 
 from bpcore.feedback import SLIPS, engine, equations, gradient_checking, initialisation, training
+from bpcore.feedback import costs as cost_checkers
 from bpcore.feedback.slips import Slip
 
-CHECKER_MODULES = (equations, gradient_checking, initialisation, training)
+CHECKER_MODULES = (equations, gradient_checking, initialisation, training, cost_checkers)
 
 
 def test_every_description_is_one_plain_line():
