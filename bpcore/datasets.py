@@ -15,6 +15,7 @@ Used in ``notebooks/07_training_on_toy_data.ipynb``.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
@@ -31,6 +32,8 @@ __all__ = [
     "one_hot",
     "train_test_split",
     "DATASETS",
+    "DEFAULT_NOISE",
+    "N_CLASSES",
     "load",
 ]
 
@@ -52,10 +55,10 @@ def one_hot(labels, k: int):
     return y
 
 
-def xor(rng, n: int = 200, noise: float = 0.0):
+def xor(rng, n: int = 200, noise: float = 0.15):
     """XOR: the four corners of the unit square, label 1 where exactly one coordinate is 1.
 
-    With n = 4 and noise 0 you get exactly the four XOR points; larger n
+    With n = 4 and noise=0 you get exactly the four XOR points; larger n
     repeats the corners (shuffled) and adds Gaussian noise of std ``noise``.
 
     Returns x (2, n), y (1, n).
@@ -157,10 +160,21 @@ DATASETS = {
 }
 
 
+def _default(fn, parameter, missing=None):
+    parameters = inspect.signature(fn).parameters
+    return parameters[parameter].default if parameter in parameters else missing
+
+
+#: Each data set's default noise level, read from its function's signature (said once, there).
+DEFAULT_NOISE = {name: _default(fn, "noise") for name, fn in DATASETS.items()}
+#: Number of classes of each classification set with its default arguments (spiral's and gauss's k).
+N_CLASSES = {name: _default(DATASETS[name], "k", 2) for name in ("xor", "circles", "moons", "spiral", "gauss")}
+
+
 def load(name: str, rng, n: int = 200, noise: float = None, **kwargs):
     """Look a data set up by name: ``load("moons", rng, n=200, noise=0.1)``.
 
-    ``noise=None`` uses that data set's default. Raises ValueError for an
+    ``noise=None`` uses that data set's default (:data:`DEFAULT_NOISE`). Raises ValueError for an
     unknown name, listing the valid ones.
     """
     try:

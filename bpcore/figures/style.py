@@ -18,7 +18,7 @@ from ..train import class_labels
 
 __all__ = [
     "OKABE_ITO", "CLASS_COLOURS", "CLASS_MARKERS", "TRAIN_COLOUR", "VAL_COLOUR", "DIVERGED_COLOUR",
-    "boundary_grid", "boundary_image", "plain_log_ticks", "scatter_classes",
+    "boundary_grid", "boundary_image", "plain_log_ticks", "scatter_classes", "decade_range",
 ]
 
 #: The Okabe–Ito colourblind-safe palette.
@@ -117,3 +117,18 @@ def plain_log_ticks(axis, subs=(1.0,)):
     axis.set_major_locator(matplotlib.ticker.LogLocator(subs=subs, numticks=8))
     axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     axis.set_minor_locator(matplotlib.ticker.NullLocator())
+
+
+def decade_range(values):
+    """(lo, hi) powers of ten around the positive finite values: a log axis's limits.
+
+    The limits only change when the values cross a decade, so most streamed
+    frames keep the axes (and a cached background) as they were.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        return 0.1, 1.0
+    lo = 10.0 ** np.floor(np.log10(values.min()))
+    hi = 10.0 ** np.ceil(np.log10(values.max() * 1.0001))
+    return lo, max(hi, lo * 10)
