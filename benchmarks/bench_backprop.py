@@ -210,7 +210,7 @@ def loop_epoch(net, x, y, m, rng):
     xs, ys = np.asfortranarray(x[:, perm]), np.asfortranarray(y[:, perm])
     for k in range(0, x.shape[1], m):
         grads = backward_loop(net, xs[:, k : k + m], ys[:, k : k + m], COST, validate=False)
-        net = update(net, grads, ETA)
+        net = update(net, grads, ETA, validate=False)
     return net
 
 
@@ -344,7 +344,7 @@ def toy_benchmark(n_points, m, repeats):
         net = net0
         for xb, yb in blocks:
             grads = backward(net, xb, yb, COST, validate=False)
-            net = update(net, grads, ETA)
+            net = update(net, grads, ETA, validate=False)
 
     steps()  # warm-up
     # The machine's fixed cost of one small numpy operation, for scale: a toy

@@ -7,6 +7,7 @@ Modules, one role each:
 - ``network``     parameters w^l, b^l for l = 1..L, initialisers, forward pass
 - ``backprop``    BP1–BP4 and the backward pass (matrix form and per-example loop)
 - ``update``      w → w − (η/m) Σ ∂C_x/∂w
+- ``curvature``   λ_max of the mean loss and the edge η = 2/λ_max
 - ``gradcheck``   finite-difference checks, equation by equation
 - ``datasets``    seeded toy data, examples as columns
 - ``train``       minibatch SGD with a history and divergence detection

@@ -26,7 +26,7 @@ import numpy as np
 
 from .costs import validate_cost_output, get_cost
 from .network import Network, forward
-from .validation import validate_x, validate_y
+from .validation import validate_network, validate_x, validate_y, what_arrived
 
 __all__ = [
     "output_error",
@@ -58,6 +58,8 @@ def output_error(cost, z_L, a_L, y, sigma):
 
     Taught in ``notebooks/02_output_error_bp1.ipynb``.
     """
+    if not (_is_matrix(z_L) and _is_matrix(a_L) and _is_matrix(y) and z_L.shape == a_L.shape == y.shape):
+        _shape_error("BP1", "z_L, a_L and y all of shape (n_L, m)", z_L=z_L, a_L=a_L, y=y)
     return get_cost(cost).delta(z_L, a_L, y, sigma)
 
 
@@ -79,6 +81,10 @@ def backpropagate_error(w_next, delta_next, z_l, sigma):
 
     Taught in ``notebooks/03_backpropagating_the_error_bp2.ipynb``.
     """
+    if not (_is_matrix(w_next) and _is_matrix(delta_next) and _is_matrix(z_l)
+            and w_next.shape == (delta_next.shape[0], z_l.shape[0]) and delta_next.shape[1] == z_l.shape[1]):
+        _shape_error("BP2", "w_next = w^{l+1} of shape (n_{l+1}, n_l), delta_next = δ^{l+1} of shape "
+                     "(n_{l+1}, m) and z_l of shape (n_l, m)", w_next=w_next, delta_next=delta_next, z_l=z_l)
     return (w_next.T @ delta_next) * sigma.prime(z_l)
 
 
@@ -96,6 +102,8 @@ def bias_gradient(delta_l):
 
     Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
     """
+    if not _is_matrix(delta_l):
+        _shape_error("BP3", "delta_l = δ^l of shape (n_l, m)", delta_l=delta_l)
     return delta_l.sum(axis=1, keepdims=True)
 
 
@@ -118,7 +126,23 @@ def weight_gradient(delta_l, a_prev):
 
     Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
     """
+    if not (_is_matrix(delta_l) and _is_matrix(a_prev) and delta_l.shape[1] == a_prev.shape[1]):
+        _shape_error("BP4", "delta_l = δ^l of shape (n_l, m) and a_prev = a^{l-1} of shape (n_{l-1}, m), "
+                     "the same m", delta_l=delta_l, a_prev=a_prev)
     return delta_l @ a_prev.T
+
+
+def _is_matrix(arr) -> bool:
+    return isinstance(arr, np.ndarray) and arr.ndim == 2
+
+
+def _shape_error(equation: str, expected: str, **arrays):
+    """Raise for arguments of an equation that are not 2-D arrays of matching shapes."""
+    for name, arr in arrays.items():
+        if not isinstance(arr, np.ndarray):
+            raise TypeError(f"{equation} needs {expected}; {name} is {what_arrived(arr)}, not a numpy array")
+    got = ", ".join(f"{name} {arr.shape}" for name, arr in arrays.items())
+    raise ValueError(f"{equation} needs {expected}; got {got}")
 
 
 @dataclass(frozen=True)
@@ -145,6 +169,7 @@ class Gradients:
 def _prepare(net, x, y, cost, validate):
     cost = get_cost(cost)
     if validate:
+        validate_network(net)
         validate_cost_output(cost, net.output)
         x = validate_x(x, net.sizes[0])
         y = validate_y(y, net.sizes[-1], x.shape[1])
@@ -165,7 +190,8 @@ def backward(net: Network, x, y, cost="quadratic", validate: bool = True) -> Gra
     y : ndarray, shape (n_L, m)
     cost : str or cost class
     validate : bool
-        Validate the inputs (shapes, finiteness, cost/output pairing).
+        Validate the inputs: the network (:func:`bpcore.validation.validate_network`),
+        x and y (shapes, finiteness) and the cost/output pairing.
 
     Returns
     -------
@@ -201,15 +227,10 @@ def backward_loop(net: Network, x, y, cost="quadratic", validate: bool = True) -
     """
     cost, x, y = _prepare(net, x, y, cost, validate)
     L, m = net.L, x.shape[1]
-    grad_w = [None] + [np.zeros_like(net.w[l]) for l in range(1, L + 1)]
-    grad_b = [None] + [np.zeros_like(net.b[l]) for l in range(1, L + 1)]
-    per_example = []
-    for i in range(m):
-        g = backward(net, x[:, i : i + 1], y[:, i : i + 1], cost, validate=False)
-        for l in range(1, L + 1):
-            grad_w[l] += g.grad_w[l]
-            grad_b[l] += g.grad_b[l]
-        per_example.append(g)
+    per_example = [backward(net, x[:, i : i + 1], y[:, i : i + 1], cost, validate=False) for i in range(m)]
+
+    def total(name):  # Σ over the m examples, added up one at a time
+        return [None] + [sum(getattr(g, name)[l] for g in per_example) for l in range(1, L + 1)]
 
     def stack(name):
         return [None] + [
@@ -218,4 +239,4 @@ def backward_loop(net: Network, x, y, cost="quadratic", validate: bool = True) -
 
     a = stack("a")
     a[0] = x
-    return Gradients(grad_w, grad_b, stack("delta"), stack("z"), a, m)
+    return Gradients(total("grad_w"), total("grad_b"), stack("delta"), stack("z"), a, m)

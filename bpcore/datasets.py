@@ -1,7 +1,8 @@
 """Toy data sets, generated from an explicit seed, with examples as columns.
 
-Every function takes ``rng`` (a ``numpy.random.Generator``, or an int that
-seeds one), a size ``n`` and a ``noise`` level, and returns ``(x, y)``:
+Every function takes ``rng`` (a ``numpy.random.Generator``, or an int ≥ 0 that
+seeds one; None is refused, see :func:`bpcore.validation.validate_rng`), a
+size ``n`` and a ``noise`` level, and returns ``(x, y)``:
 
 * ``x`` has shape (2, n) — or (1, n) for :func:`regression_1d` — one column per
   example, ready for :func:`bpcore.network.forward`;
@@ -16,11 +17,10 @@ Used in ``notebooks/07_training_on_toy_data.ipynb``.
 from __future__ import annotations
 
 import inspect
-import numbers
 
 import numpy as np
 
-from .validation import is_whole_number
+from .validation import real_number, validate_rng, what_arrived, whole_number
 
 __all__ = [
     "xor",
@@ -39,20 +39,43 @@ __all__ = [
 
 
 def _check(n, noise, min_n=1):
-    if not is_whole_number(n) or n < min_n:
-        raise ValueError(f"n (number of examples) must be an integer ≥ {min_n}; got n={n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not (0 <= noise < np.inf):
-        raise ValueError(f"noise must be a finite number ≥ 0; got noise={noise!r}")
+    whole_number(n, "n", min_n, meaning="number of examples")
+    real_number(noise, "noise", 0)
+
+
+def _classes(k):
+    return whole_number(k, "k", 2, meaning="number of classes")
 
 
 def one_hot(labels, k: int):
-    """Integer labels of shape (n,) → one-hot columns of shape (k, n)."""
-    labels = np.asarray(labels, dtype=int)
-    if labels.size and (labels.min() < 0 or labels.max() >= k):
-        raise ValueError(f"labels must be in 0..{k - 1}; got values {labels.min()}..{labels.max()}")
+    """Integer labels of shape (n,) → one-hot columns of shape (k, n).
+
+    labels are whole numbers 0..k−1 (ints, or floats such as 2.0; not bools).
+    """
+    k = whole_number(k, "k", 1, meaning="number of classes")
+    labels = _validate_labels(labels, k)
     y = np.zeros((k, labels.size))
     y[labels, np.arange(labels.size)] = 1.0
     return y
+
+
+def _validate_labels(labels, k):
+    """labels as an int array of shape (n,), or raise naming the first bad one."""
+    arr = np.asarray(labels)
+    expected = f"labels must be whole numbers 0..{k - 1}, one per example, shape (n,)"
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{expected}; got {what_arrived(labels)} of dtype {arr.dtype}"
+                        + (" (bools are not class labels: use .astype(int))" if arr.dtype.kind == "b" else ""))
+    if arr.ndim > 1:
+        raise ValueError(f"{expected}; got shape {arr.shape}. Pass them as one row, e.g. labels.ravel().")
+    arr = arr.reshape(-1)
+    bad = ~np.isfinite(arr) | (arr != np.round(arr)) if arr.dtype.kind == "f" else np.zeros(arr.shape, bool)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{expected}; got {float(arr[i])!r} at index {i}")
+    if arr.size and (arr.min() < 0 or arr.max() >= k):
+        raise ValueError(f"labels must be in 0..{k - 1}; got values {arr.min():g}..{arr.max():g}")
+    return arr.astype(int)
 
 
 def xor(rng, n: int = 200, noise: float = 0.15):
@@ -64,7 +87,7 @@ def xor(rng, n: int = 200, noise: float = 0.15):
     Returns x (2, n), y (1, n).
     """
     _check(n, noise)
-    rng = np.random.default_rng(rng)
+    rng = validate_rng(rng)
     corners = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]])
     idx = np.arange(n) % 4
     if n > 4:
@@ -80,7 +103,8 @@ def circles(rng, n: int = 200, noise: float = 0.05, factor: float = 0.5):
     Returns x (2, n), y (1, n).
     """
     _check(n, noise, min_n=2)
-    rng = np.random.default_rng(rng)
+    real_number(factor, "factor", 0, below=1, meaning="the inner circle's radius; the outer one is 1")
+    rng = validate_rng(rng)
     labels = rng.permutation(np.arange(n) % 2)
     theta = rng.uniform(0, 2 * np.pi, n)
     r = np.where(labels == 1, factor, 1.0)
@@ -94,7 +118,7 @@ def moons(rng, n: int = 200, noise: float = 0.1):
     Returns x (2, n), y (1, n).
     """
     _check(n, noise, min_n=2)
-    rng = np.random.default_rng(rng)
+    rng = validate_rng(rng)
     labels = rng.permutation(np.arange(n) % 2)
     t = rng.uniform(0, np.pi, n)
     x0 = np.where(labels == 0, np.cos(t), 1.0 - np.cos(t))
@@ -108,10 +132,8 @@ def spiral(rng, n: int = 300, noise: float = 0.2, k: int = 3):
 
     Returns x (2, n) in roughly [−1, 1]², y (k, n) one-hot.
     """
-    _check(n, noise, min_n=k)
-    if not is_whole_number(k) or k < 2:
-        raise ValueError(f"k (number of classes) must be an integer ≥ 2; got k={k!r}")
-    rng = np.random.default_rng(rng)
+    _check(n, noise, min_n=_classes(k))
+    rng = validate_rng(rng)
     labels = rng.permutation(np.arange(n) % k)
     r = rng.uniform(0.0, 1.0, n)
     theta = labels * (2 * np.pi / k) + 4.0 * r + noise * rng.standard_normal(n)
@@ -124,10 +146,9 @@ def gauss(rng, n: int = 200, noise: float = 0.5, k: int = 2, spread: float = 2.0
 
     Returns x (2, n), y (1, n) for k = 2, else (k, n) one-hot.
     """
-    _check(n, noise, min_n=k)
-    if not is_whole_number(k) or k < 2:
-        raise ValueError(f"k (number of classes) must be an integer ≥ 2; got k={k!r}")
-    rng = np.random.default_rng(rng)
+    _check(n, noise, min_n=_classes(k))
+    real_number(spread, "spread", above=0, meaning="the diameter of the circle of centres")
+    rng = validate_rng(rng)
     labels = rng.permutation(np.arange(n) % k)
     angle = 2 * np.pi * labels / k + np.pi / 4
     centres = spread / 2 * np.vstack([np.cos(angle), np.sin(angle)])
@@ -144,7 +165,7 @@ def regression_1d(rng, n: int = 100, noise: float = 0.1):
     Returns x (1, n), y (1, n).
     """
     _check(n, noise)
-    rng = np.random.default_rng(rng)
+    rng = validate_rng(rng)
     x = np.sort(rng.uniform(0.0, 1.0, n))[None, :]
     y = 0.5 + 0.5 * np.sin(2 * np.pi * x) + noise * rng.standard_normal((1, n))
     return x, y
@@ -174,28 +195,49 @@ N_CLASSES = {name: _default(DATASETS[name], "k", 2) for name in ("xor", "circles
 def load(name: str, rng, n: int = 200, noise: float = None, **kwargs):
     """Look a data set up by name: ``load("moons", rng, n=200, noise=0.1)``.
 
-    ``noise=None`` uses that data set's default (:data:`DEFAULT_NOISE`). Raises ValueError for an
-    unknown name, listing the valid ones.
+    ``noise=None`` uses that data set's default (:data:`DEFAULT_NOISE`); other keyword
+    arguments (``k``, ``factor``, ``spread``) go to the data set, which must take them.
+    Raises ValueError for an unknown name, listing the valid ones.
     """
     try:
         fn = DATASETS[name]
     except (KeyError, TypeError):
         raise ValueError(f"unknown data set {name!r}; expected one of: {', '.join(DATASETS)}") from None
+    takes = [p for p in inspect.signature(fn).parameters if p != "rng"]
+    unknown = [key for key in kwargs if key not in takes]
+    if unknown:
+        raise TypeError(f"data set {name!r} takes the parameters {', '.join(takes)}; "
+                        f"got {', '.join(repr(key) for key in unknown)} as well")
     if noise is not None:
         kwargs["noise"] = noise
     return fn(rng, n=n, **kwargs)
 
 
 def train_test_split(x, y, rng, test_fraction: float = 0.25):
-    """Split columns at random into (x_train, y_train, x_test, y_test)."""
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1; got {test_fraction!r}")
+    """Split columns at random into (x_train, y_train, x_test, y_test).
+
+    x : (n_0, N), y : (n_L, N), the same N columns (examples); a column of x
+    stays with the same column of y. ``rng`` seeds the shuffle.
+    """
+    test_fraction = real_number(test_fraction, "test_fraction", above=0, below=1,
+                                meaning="the share of the columns held out")
+    for name, arr in (("x", x), ("y", y)):
+        if getattr(arr, "ndim", None) != 2:
+            found = f"shape {arr.shape}" if hasattr(arr, "shape") else what_arrived(arr)
+            raise ValueError(f"{name} must be a 2-D array, one column per example (shape (n, N)); "
+                             f"got {found}")
     n = x.shape[1]
+    if y.shape[1] != n:
+        hint = " It looks like y has one row per example; pass y.T." if y.shape[0] == n else ""
+        raise ValueError(
+            f"x and y must have the same number of columns (examples); got x of shape {x.shape} "
+            f"({n} column(s)) and y of shape {y.shape} ({y.shape[1]} column(s)).{hint}"
+        )
     n_test = int(round(n * test_fraction))
     if n_test < 1 or n_test >= n:
         raise ValueError(
             f"cannot split {n} example(s) with test_fraction={test_fraction}: each part needs at least one"
         )
-    perm = np.random.default_rng(rng).permutation(n)
+    perm = validate_rng(rng).permutation(n)
     test, train = perm[:n_test], perm[n_test:]
     return x[:, train], y[:, train], x[:, test], y[:, test]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import Activation, get_activation
-from .validation import validate_sizes, validate_x
+from .validation import validate_network, validate_rng, validate_sizes, validate_x, whole_number
 
 __all__ = ["Network", "INITIALISERS", "init_network", "forward", "predict"]
 
@@ -91,15 +91,26 @@ def init_scale(init: str, n_in: int, n_out: int) -> float:
     n_in = n_{l-1} (fan-in), n_out = n_l (fan-out). Taught in
     ``notebooks/09_initialisation_and_depth.ipynb``.
     """
+    _validate_init(init)
+    n_in = whole_number(n_in, "n_in", 1, meaning="n_{l-1}, the fan-in")
+    n_out = whole_number(n_out, "n_out", 1, meaning="n_l, the fan-out")
     if init == "normal":
         return 1.0
     if init == "lecun":
         return 1.0 / np.sqrt(n_in)
     if init == "xavier":
         return np.sqrt(2.0 / (n_in + n_out))
-    if init == "he":
-        return np.sqrt(2.0 / n_in)
-    raise ValueError(f"init must be one of {', '.join(INITIALISERS)}; got {init!r}")
+    return np.sqrt(2.0 / n_in)  # "he"
+
+
+def _validate_init(init) -> None:
+    if not isinstance(init, str):
+        raise TypeError(
+            f"init must be the name of an initialiser, one of: {', '.join(INITIALISERS)}; "
+            f"got {init!r} ({type(init).__name__})"
+        )
+    if init not in INITIALISERS:
+        raise ValueError(f"unknown initialiser {init!r}; expected one of: {', '.join(INITIALISERS)}")
 
 
 INITIALISERS = {
@@ -117,9 +128,11 @@ def init_network(sizes, rng, init="lecun", hidden="sigmoid", output="sigmoid") -
     ----------
     sizes : sequence of int
         (n_0, ..., n_L), at least two entries.
-    rng : numpy.random.Generator or int
+    rng : numpy.random.Generator or int ≥ 0
         The only source of randomness; an int is turned into
         ``np.random.default_rng(rng)``. The same seed gives the same network.
+        None is refused (it would seed from the operating system); see
+        :func:`bpcore.validation.validate_rng`.
     init : {"normal", "lecun", "xavier", "he"}
         See :data:`INITIALISERS`. "normal" draws biases from N(0, 1) too; the
         scaled ones start biases at 0.
@@ -134,15 +147,12 @@ def init_network(sizes, rng, init="lecun", hidden="sigmoid", output="sigmoid") -
     ``notebooks/09_initialisation_and_depth.ipynb``.
     """
     sizes = validate_sizes(sizes)
-    get_activation(hidden)
     get_activation(output)
     if get_activation(hidden).name == "softmax":
-        raise ValueError("softmax can only be the output activation; choose another hidden activation")
-    if init not in INITIALISERS:
-        raise ValueError(
-            f"unknown initialiser {init!r}; expected one of: {', '.join(INITIALISERS)}"
-        )
-    rng = np.random.default_rng(rng)
+        raise ValueError("softmax can only be the output activation; choose another hidden "
+                         "activation (got hidden='softmax')")
+    _validate_init(init)
+    rng = validate_rng(rng)
     w, b = [None], [None]
     for l in range(1, len(sizes)):
         n_in, n_out = sizes[l - 1], sizes[l]
@@ -166,8 +176,9 @@ def forward(net: Network, x, validate: bool = True):
     x : ndarray, shape (n_0, m)
         Columns are examples; one example is a column of shape (n_0, 1).
     validate : bool
-        Validate x (shape, finiteness). Training loops that validated once
-        pass False.
+        Validate the network (:func:`bpcore.validation.validate_network`:
+        shapes, finiteness of w^l and b^l) and x (shape, finiteness).
+        Training loops that validated once pass False.
 
     Returns
     -------
@@ -179,7 +190,7 @@ def forward(net: Network, x, validate: bool = True):
     Taught in ``notebooks/01_forward_propagation.ipynb``.
     """
     if validate:
-        x = validate_x(x, net.sizes[0])
+        x = validate_x(x, validate_network(net).sizes[0])
     z, a = [None], [x]
     for l in range(1, net.L + 1):
         z.append(net.w[l] @ a[l - 1] + net.b[l])
@@ -188,5 +199,8 @@ def forward(net: Network, x, validate: bool = True):
 
 
 def predict(net: Network, x):
-    """The network's output a^L for inputs x of shape (n_0, m); shape (n_L, m)."""
+    """The network's output a^L for inputs x of shape (n_0, m); shape (n_L, m).
+
+    Validates net and x like :func:`forward`.
+    """
     return forward(net, x)[1][-1]

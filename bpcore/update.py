@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import is_whole_number, validate_eta
+from .backprop import Gradients
+from .validation import validate_eta, validate_network, what_arrived, whole_number
 
 __all__ = ["update", "update_parameter", "update_ratios"]
 
@@ -38,15 +39,28 @@ def update_parameter(p, grad_sum, eta, m):
 
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
+    for name, arr in (("p", p), ("grad_sum", grad_sum)):
+        if not isinstance(arr, np.ndarray):
+            raise TypeError(f"{name} must be a numpy array (p is w^l or b^l, grad_sum of the same "
+                            f"shape); got {what_arrived(arr)}")
     if p.shape != grad_sum.shape:
         raise ValueError(
             f"a gradient must have the shape of its parameter; expected {p.shape}, "
             f"got {grad_sum.shape}"
         )
+    return _step(p, grad_sum, validate_eta(eta), _validate_m(m))
+
+
+def _step(p, grad_sum, eta, m):
+    """The update rule itself, on validated arguments."""
     return p - (eta / m) * grad_sum
 
 
-def update(net, grads, eta, m=None):
+def _validate_m(m) -> int:
+    return whole_number(m, "m", 1, meaning="examples averaged over")
+
+
+def update(net, grads, eta, m=None, validate: bool = True):
     """Apply the update rule to every layer l = 1..L and return a new Network.
 
     Parameters
@@ -58,6 +72,13 @@ def update(net, grads, eta, m=None):
         Learning rate η > 0.
     m : int, optional
         Number of examples the sums cover; defaults to ``grads.m``.
+    validate : bool
+        Validate net's shapes and types (:func:`bpcore.validation.validate_network`),
+        the shapes of the gradients, η and m. NaN or inf in net or grads are
+        not refused here: in a training loop they are the sign of divergence,
+        which the caller detects (:func:`bpcore.train.train` reports it as
+        such), and the next forward or backward refuses them. A training loop
+        that validated once passes False.
 
     Returns
     -------
@@ -66,13 +87,38 @@ def update(net, grads, eta, m=None):
 
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
-    eta = validate_eta(eta)
+    if validate:
+        _validate_gradients(validate_network(net, finite=False), grads)
+        eta = validate_eta(eta)
     m = grads.m if m is None else m
-    if not is_whole_number(m) or m < 1:
-        raise ValueError(f"m (examples averaged over) must be a positive integer; got m={m!r}")
-    w = [None] + [update_parameter(net.w[l], grads.grad_w[l], eta, m) for l in range(1, net.L + 1)]
-    b = [None] + [update_parameter(net.b[l], grads.grad_b[l], eta, m) for l in range(1, net.L + 1)]
+    if validate:
+        m = _validate_m(m)
+    w = [None] + [_step(net.w[l], grads.grad_w[l], eta, m) for l in range(1, net.L + 1)]
+    b = [None] + [_step(net.b[l], grads.grad_b[l], eta, m) for l in range(1, net.L + 1)]
     return net.with_params(w, b)
+
+
+def _validate_gradients(net, grads) -> None:
+    """grads.grad_w[l] and grads.grad_b[l] have the shapes of w^l and b^l, l = 1..L."""
+    if not isinstance(grads, Gradients):
+        raise TypeError(
+            f"grads must be the Gradients that backward(net, x, y) returns; got {type(grads).__name__}"
+        )
+    for symbol, params, sums in (("w", net.w, grads.grad_w), ("b", net.b, grads.grad_b)):
+        if not isinstance(sums, (list, tuple)) or len(sums) != net.L + 1:
+            found = f"{len(sums)} entries" if isinstance(sums, (list, tuple)) else type(sums).__name__
+            raise ValueError(
+                f"grads.grad_{symbol} must hold L + 1 = {net.L + 1} entries (None, then one per layer "
+                f"of sizes {net.sizes}); got {found}"
+            )
+        for l in range(1, net.L + 1):
+            g, where = sums[l], f"grads.grad_{symbol}[{l}] (Σ_x ∂C_x/∂{symbol}^{l})"
+            if not isinstance(g, np.ndarray):
+                raise TypeError(f"{where} must be a numpy array of shape {params[l].shape}; "
+                                f"got {what_arrived(g)}")
+            if g.shape != params[l].shape:
+                raise ValueError(f"a gradient must have the shape of its parameter: {where} must have "
+                                 f"the shape of {symbol}^{l}, {params[l].shape}; got shape {g.shape}")
 
 
 def update_ratios(net, grads, eta, m) -> list:
@@ -80,8 +126,11 @@ def update_ratios(net, grads, eta, m) -> list:
 
     Frobenius norms. ``grads`` holds sums over m examples (as :func:`bpcore.backprop.backward`
     returns them). Returns a list indexed like the network, slot 0 None; inf where w^l = 0.
+    Validates its arguments like :func:`update`.
     Taught in ``notebooks/07_training_on_toy_data.ipynb``.
     """
+    _validate_gradients(validate_network(net), grads)
+    eta, m = validate_eta(eta), _validate_m(m)
     ratios = [None]
     for l in range(1, net.L + 1):
         w_norm = float(np.linalg.norm(net.w[l]))

@@ -85,10 +85,11 @@ def test_bad_eta_rejected(eta, exc, pattern):
         update(net, backward(net, x, y), eta=eta)
 
 
-@pytest.mark.parametrize("m", [0, -2, 1.5, True])
-def test_bad_m_rejected(m):
+@pytest.mark.parametrize("m, exc, got", [(0, ValueError, "got m=0"), (-2, ValueError, "got m=-2"),
+                                         (1.5, TypeError, r"got 1.5 \(float\)"), (True, TypeError, r"got True \(bool\)")])
+def test_bad_m_rejected(m, exc, got):
     net, x, y = _problem()
-    with pytest.raises(ValueError, match=rf"m \(examples averaged over\) must be a positive integer; got m={m!r}"):
+    with pytest.raises(exc, match=rf"m \(examples averaged over\) must be a whole number ≥ 1; {got}"):
         update(net, backward(net, x, y), eta=0.1, m=m)
 
 

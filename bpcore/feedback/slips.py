@@ -1,0 +1,91 @@
+"""The slip catalogue: every mistake a checker can name, and the Slip a checker lists it with.
+
+A :class:`~bpcore.feedback.engine.Feedback` carries one of the keys of
+:data:`SLIPS` in ``.slip``. A checker lists the slips it recognises as
+:class:`Slip` variants (the answer with the slip made), next to the checker in
+:mod:`~bpcore.feedback.equations`, :mod:`~bpcore.feedback.gradient_checking`,
+:mod:`~bpcore.feedback.training` and :mod:`~bpcore.feedback.initialisation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["SLIPS", "Slip"]
+
+#: Slip id → what the learner did.
+SLIPS = {
+    "not_callable": "the checker was given something other than a function",
+    "not_implemented": "the exercise stub still raises NotImplementedError",
+    "returned_none": "the function returned None (a missing return)",
+    "wrong_type": "the function returned something that is not an array (or not the pair asked for)",
+    "exception": "the function raised an exception",
+    "shape_mismatch": "a matrix product or broadcast failed on the shapes (often a missing transpose)",
+    "wrong_shape": "the result has the wrong shape",
+    "wrong_values": "the result has the right shape but wrong values",
+    "wrong_scale": "the result is a constant multiple of the correct one",
+    "sigma_prime_of_a": "σ'(a) in place of σ'(z)",
+    "derivative_form_on_z": "the derivative written in terms of a, a(1 − a), applied to z",
+    "sigma_not_prime": "σ(z) in place of σ'(z)",
+    "missing_sigma_prime": "the factor σ'(z) forgotten",
+    "kept_sigma_prime": "σ'(z^L) kept although it cancels for cross-entropy with a sigmoid output",
+    "derivative_wrt_a": "∂C/∂a^L returned in place of δ^L = ∂C/∂z^L",
+    "missing_transpose": "w instead of w^T (or a^{l-1} instead of (a^{l-1})^T)",
+    "extra_transpose": "w^T where w belongs",
+    "wrong_transpose": "the transpose put on the wrong factor",
+    "transposed_result": "the result is the transpose of the correct one",
+    "reversed_order": "a^{l-1} (δ^l)^T instead of δ^l (a^{l-1})^T",
+    "matmul_not_hadamard": "a matrix product @ where ⊙ (elementwise *) belongs",
+    "hadamard_not_outer": "an elementwise product where the outer product δ (a)^T belongs",
+    "wrong_sign": "the sign flipped (e.g. y − a instead of a − y)",
+    "factor_two": "C'(a) = 2(a − y) although C = ½‖a − y‖²",
+    "divided_by_m": "δ divided by m (δ is per example; the 1/m belongs to the update)",
+    "mean_instead_of_sum": "the mean over the batch instead of the sum",
+    "missing_keepdims": "sum over the batch without keepdims: shape (n_l,) instead of (n_l, 1)",
+    "wrong_axis": "summed over the neurons (axis 0) instead of the examples (axis 1)",
+    "no_sum": "the per-example values returned without summing over the batch",
+    "sum_all": "everything summed into one number",
+    "one_example": "only the first example (column) used",
+    "swapped_outputs": "(a, z) returned instead of (z, a)",
+    "missing_bias": "the bias b^l left out",
+    "bias_as_row": "the bias flattened to shape (n_l,), so it is added along rows",
+    "missing_activation": "σ not applied: a = z",
+    "ignores_sigma": "a fixed activation used instead of the sigma passed in",
+    "missing_1_over_m": "the 1/m left out of η/m",
+    "eta_times_m": "η·m instead of η/m",
+    "missing_eta": "the learning rate η left out",
+    "m_over_eta": "m/η instead of η/m",
+    "returned_step": "the step (η/m)·Σ∂C/∂p returned instead of the new parameter",
+    "forward_difference": "a forward difference (f(p + h) − f(p))/h instead of a central one",
+    "backward_difference": "a backward difference (f(p) − f(p − h))/h instead of a central one",
+    "missing_factor_2": "divided by h instead of 2h",
+    "perturbed_all_at_once": "every element perturbed at once instead of one at a time",
+    "perturbation_not_seen": "a perturbed copy made, but f() reads p itself, so it never saw the change",
+    "p_not_restored": "p not restored after perturbing it",
+    "transposed_shape": "w of shape (n_in, n_out) instead of (n_out, n_in)",
+    "variance_as_std": "2/(n_in + n_out) used as the standard deviation instead of the variance",
+    "lecun_scale": "LeCun's √(1/n_in) instead of Xavier's √(2/(n_in + n_out))",
+    "he_scale": "He's √(2/n_in) instead of Xavier's √(2/(n_in + n_out))",
+    "unit_normal": "unscaled N(0, 1) weights",
+    "wrong_std": "the spread of the weights is wrong",
+    "nonzero_mean": "the weights are not centred at 0",
+    "ignores_rng": "the rng passed in is not used, so the same seed gives different weights",
+    "no_shuffle": "the examples taken in their stored order, never shuffled",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Slip:
+    """A common mistake: ``variant(case)`` is the answer with the slip made; ``explain`` says so.
+
+    ``id`` must be a key of :data:`SLIPS`.
+    """
+
+    id: str
+    variant: Callable
+    explain: str
+
+    def __post_init__(self):
+        if self.id not in SLIPS:
+            raise ValueError(f"slip id {self.id!r} is not in the catalogue bpcore.feedback.SLIPS")

@@ -1,0 +1,32 @@
+"""What every verdict must look like, and learner functions shared by the feedback tests."""
+
+from bpcore.feedback import SLIPS
+
+
+def assert_passes(result, equation):
+    assert result.passed, result.message
+    assert result.slip is None
+    assert result.equation == equation
+    assert result.message.startswith(f"✓ {equation} correct")
+
+
+def assert_names_slip(result, slip, fragment):
+    assert not result.passed
+    assert result.slip == slip, result.message
+    assert slip in SLIPS
+    assert fragment in result.message
+    assert "not right yet" in result.message
+    assert result.equation in result.message.splitlines()[0]
+    assert "Taught in" in result.message
+
+
+def raises(exc):
+    """A learner's function that raises ``exc`` whatever it is given."""
+    def fn(*args):
+        raise exc
+    return fn
+
+
+def case_id(cases):
+    """pytest ids 'checker-slip-i' for a list of (checker, fn, slip, fragment)."""
+    return [f"{c.__name__}-{s}-{i}" for i, (c, _, s, _) in enumerate(cases)]

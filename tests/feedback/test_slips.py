@@ -1,0 +1,28 @@
+"""The slip catalogue: every slip a checker can name is described once, and every description is used."""
+
+from pathlib import Path
+
+from bpcore.feedback import SLIPS, engine, equations, gradient_checking, initialisation, training
+from bpcore.feedback.slips import Slip
+
+CHECKER_MODULES = (equations, gradient_checking, initialisation, training)
+
+
+def test_every_description_is_one_plain_line():
+    for slip, description in SLIPS.items():
+        assert slip.isidentifier() and slip == slip.lower()
+        assert description and "\n" not in description and not description.endswith(".")
+
+
+def test_every_slip_variant_of_every_checker_is_in_the_catalogue():
+    variants = [s for module in CHECKER_MODULES for value in vars(module).values()
+                if isinstance(value, list) for s in value if isinstance(s, Slip)]
+    assert len(variants) > 40
+    assert {s.id for s in variants} <= set(SLIPS)
+
+
+def test_every_catalogued_slip_can_be_named_by_some_module():
+    """No dead entries: each id appears, quoted, in the engine or a checker module."""
+    sources = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (engine, *CHECKER_MODULES))
+    unused = [slip for slip in SLIPS if f'"{slip}"' not in sources]
+    assert unused == []
