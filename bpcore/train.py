@@ -181,11 +181,12 @@ def _batch_size(m, N) -> int:
 def sgd_epoch(net: Network, x, y, cost, eta, m, rng) -> Network:
     """One epoch of minibatch SGD. Pure: returns a new Network.
 
+    Checks nothing, for speed: :func:`train_epochs` validates its inputs once.
+
     Parameters
     ----------
     net : Network
     x : ndarray, shape (n_0, N); y : ndarray, shape (n_L, N)
-        Already validated.
     cost : cost class
     eta : float > 0
     m : int, 1 ≤ m ≤ N
@@ -200,7 +201,7 @@ def sgd_epoch(net: Network, x, y, cost, eta, m, rng) -> Network:
     perm = rng.permutation(x.shape[1])  # 1. shuffle the columns once
     for x_batch, y_batch in _minibatches(x, y, perm, m):  # 2. blocks of m columns
         grads = backward(net, x_batch, y_batch, cost, validate=False)  # forward pass, BP1-BP4, summed
-        net = update(net, grads, eta)  # w -> w - (eta/m) * sum
+        net = update(net, grads, eta, validate=False)  # w -> w - (eta/m) * sum
     return net
 
 
