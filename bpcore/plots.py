@@ -18,9 +18,7 @@ Used by ``notebooks/07_training_on_toy_data.ipynb`` and :mod:`bpcore.explorer.vi
 
 from __future__ import annotations
 
-import matplotlib
 import matplotlib.pyplot as plt
-import matplotlib.ticker
 import numpy as np
 
 from .figures.style import (CLASS_COLOURS, CLASS_MARKERS, DIVERGED_COLOUR, OKABE_ITO, TRAIN_COLOUR,

@@ -21,7 +21,7 @@ from typing import Optional
 
 import numpy as np
 
-from ..costs import COSTS, get_cost, validate_cost_output
+from ..costs import get_cost, validate_cost_output
 from ..datasets import DEFAULT_NOISE, N_CLASSES, load, train_test_split
 from ..network import INITIALISERS, Network, init_network
 from ..validation import real_number, whole_number

@@ -112,6 +112,53 @@ def _classed(widget, css_class: str):
     return widget
 
 
+OUTPUTS = ("title", "progress", "loss_label", "status", "plot", "maths")
+
+
+def _make_outputs() -> dict:
+    """What the explorer shows, by name, with the CSS classes the browser test selects by."""
+    return {
+        "title": _classed(W.HTML(), "bp-title"),
+        "progress": _classed(W.IntProgress(value=0, min=0, max=1, bar_style="info",
+                                           layout=W.Layout(width="150px")), "bp-progress"),
+        "loss_label": _classed(W.HTML(), "bp-loss-text"),
+        "status": _classed(W.HTML(), "bp-status"),
+        "plot": _classed(W.Image(format="png", layout=W.Layout(max_width="100%")), "bp-plot"),
+        "maths": _classed(W.HTMLMath(), "bp-maths"),
+    }
+
+
+def _layout(controls: dict, buttons: dict, out: dict) -> W.VBox:
+    """Controls on the left; buttons, progress, status and plot on the right; the maths pane below."""
+    left = W.VBox([controls[k] for k in ("eta", "dataset", "noise", "hidden_layers", "width", "activation",
+                                         "cost", "batch_size", "epochs", "seed")],
+                  layout=W.Layout(min_width="340px"))
+    right = W.VBox([W.HBox(list(buttons.values())),
+                    W.HBox([out["progress"], out["loss_label"]], layout=W.Layout(align_items="center")),
+                    out["status"], out["plot"]], layout=W.Layout(flex="1 1 auto"))
+    box = W.VBox([out["title"], controls["on_eta_change"], W.HBox([left, right]), out["maths"]])
+    return _classed(box, "bp-explorer")
+
+
+def _settings_from(controls: dict, fixed: dict) -> Settings:
+    """The controls' values (and the choices made in code that have no control) as a Settings."""
+    c = controls
+    return Settings(dataset=c["dataset"].value, noise=float(c["noise"].value),
+                    hidden_layers=c["hidden_layers"].value, width=c["width"].value,
+                    activation=c["activation"].value, cost=c["cost"].value, eta=float(c["eta"].value),
+                    batch_size=c["batch_size"].value or None, epochs=c["epochs"].value,
+                    seed=c["seed"].value, **fixed)
+
+
+def _pair_with_dataset(controls: dict) -> None:
+    """The data set's default noise, and only the costs that fit it (the current one if it does)."""
+    dataset, cost = controls["dataset"].value, controls["cost"]
+    controls["noise"].value = DEFAULT_NOISE[dataset]
+    old, choices = cost.value, cost_choices(dataset)
+    cost.options = choices
+    cost.value = old if old in [v for _, v in choices] else choices[0][1]
+
+
 def _status_html(text: str, kind: str = "info") -> str:
     colour = {"info": "#555555", "warning": "#D55E00", "error": "#D55E00"}[kind]
     weight = "normal" if kind == "info" else "bold"
@@ -126,6 +173,27 @@ def _finished(run: Run):
         return message, "warning"
     return (f"Done: {run.epoch} epochs with η = {run.eta:.3g}; training loss {run.start_loss:.3g} → "
             f"{run.history.loss[-1]:.3g}.", "info")
+
+
+class _Runs:
+    """New runs, reusing the last data and initial weights while the settings they come from stay."""
+
+    def __init__(self):
+        self._made = {}
+
+    def new(self, s: Settings) -> Run:
+        data = self._reuse("data", (s.dataset, s.noise, s.n, s.data_seed), make_data, s)
+        net0 = self._reuse("net0", (s.sizes, s.activation, s.output, s.init_name, s.seed), make_network, s)
+        return Run(s, data, net0)
+
+    def forget_weights(self) -> None:
+        """Draw the initial weights afresh next time (a new object, so the views start a new axis)."""
+        self._made.pop("net0", None)
+
+    def _reuse(self, kind, key, make, s):
+        if self._made.get(kind, (None,))[0] != key:
+            self._made[kind] = (key, make(s))
+        return self._made[kind][1]
 
 
 class Explorer:
@@ -168,13 +236,10 @@ class Explorer:
                                    log_path=log_path)
         s = Settings() if settings is None else settings
         self.tick_seconds, self.timer, self.canvas = tick_seconds, FrameTimer(frame_interval), ExplorerCanvas()
-        self.sweep_result, self._quiet, self._made = None, False, {}
+        self.sweep_result, self._quiet, self._runs = None, False, _Runs()
         self._fixed = {"n": s.n, "data_seed": s.data_seed, "init": s.init}  # set in code, no control
-        self.progress = _classed(W.IntProgress(value=0, min=0, max=1, bar_style="info",
-                                               layout=W.Layout(width="150px")), "bp-progress")
-        self.loss_label, self.status = _classed(W.HTML(), "bp-loss-text"), _classed(W.HTML(), "bp-status")
-        self.plot = _classed(W.Image(format="png", layout=W.Layout(max_width="100%")), "bp-plot")
-        self.maths, self.title = _classed(W.HTMLMath(), "bp-maths"), _classed(W.HTML(), "bp-title")
+        out = _make_outputs()
+        self.title, self.progress, self.loss_label, self.status, self.plot, self.maths = (out[k] for k in OUTPUTS)
         self.run = self._new_run(s)
         self.controls = _make_controls(s, on_eta_change, self.run.data.N)
         self.buttons = _make_buttons()
@@ -182,21 +247,11 @@ class Explorer:
             widget.observe(self.scheduler.guard(self._on_control, name), names="value")
         for name, button in self.buttons.items():
             button.on_click(self.scheduler.guard(self._on_button, name))
-        self.box = self._layout()
+        self.box = _layout(self.controls, self.buttons, out)
         if train:
             self.train()
         else:
             self._show("Ready. Press Train or Step, or move η.")
-
-    def _layout(self):
-        c = self.controls
-        left = W.VBox([c[k] for k in ("eta", "dataset", "noise", "hidden_layers", "width", "activation",
-                                      "cost", "batch_size", "epochs", "seed")], layout=W.Layout(min_width="340px"))
-        right = W.VBox([W.HBox(list(self.buttons.values())),
-                        W.HBox([self.progress, self.loss_label], layout=W.Layout(align_items="center")),
-                        self.status, self.plot], layout=W.Layout(flex="1 1 auto"))
-        box = W.VBox([self.title, c["on_eta_change"], W.HBox([left, right]), self.maths])
-        return _classed(box, "bp-explorer")
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs)
@@ -208,16 +263,8 @@ class Explorer:
         return f"Explorer({self.settings.describe()}: {loss_text(self.run)})"
 
     # ------------------------------------------------------------------ state, for code cells
-    @property
-    def settings(self) -> Settings:
-        """The controls' current values as a validated :class:`Settings`."""
-        c = self.controls
-        return Settings(dataset=c["dataset"].value, noise=float(c["noise"].value),
-                        hidden_layers=c["hidden_layers"].value, width=c["width"].value,
-                        activation=c["activation"].value, cost=c["cost"].value, eta=float(c["eta"].value),
-                        batch_size=c["batch_size"].value or None, epochs=c["epochs"].value,
-                        seed=c["seed"].value, **self._fixed)
-
+    settings = property(lambda self: _settings_from(self.controls, self._fixed),
+                        doc="The controls' current values as a validated Settings.")
     history = property(lambda self: self.run.history, doc="The current run's bpcore.train.History.")
     net = property(lambda self: self.run.net, doc="The current network (weights net.w[l], biases net.b[l]).")
     net0 = property(lambda self: self.run.net0, doc="The initial network of the current run.")
@@ -278,7 +325,7 @@ class Explorer:
     def reset(self):
         """New initial weights drawn from the seed; back to epoch 0."""
         self.scheduler.cancel()
-        self._made.pop("net0", None)
+        self._runs.forget_weights()
         self.run = self._new_run()
         self._show(f"Reset: initial weights drawn from seed {self.controls['seed'].value}, epoch 0. "
                    "Press Train or Step.")
@@ -321,17 +368,10 @@ class Explorer:
         self._update_text()
 
     def _new_run(self, s: Optional[Settings] = None) -> Run:
-        """A Run for ``s`` (default: the controls), reusing the data and initial weights if they fit."""
+        """A Run for ``s`` (default: the controls), named in the title."""
         s = self.settings if s is None else s
-        data = self._made_for("data", (s.dataset, s.noise, s.n, s.data_seed), make_data, s)
-        net0 = self._made_for("net0", (s.sizes, s.activation, s.output, s.init_name, s.seed), make_network, s)
         self.title.value = f"<b>Training explorer</b> · {html.escape(s.describe())}"
-        return Run(s, data, net0)
-
-    def _made_for(self, kind, key, make, s):
-        if self._made.get(kind, (None,))[0] != key:
-            self._made[kind] = (key, make(s))
-        return self._made[kind][1]
+        return self._runs.new(s)
 
     def _show(self, text: str, kind: str = "info"):
         """Draw the current state and set the status line."""
@@ -378,7 +418,11 @@ class Explorer:
             return
         c, run = self.controls, self.run
         if name == "dataset":
-            self._pair_with_dataset()
+            self._quiet = True  # the noise and cost it sets are part of this change
+            try:
+                _pair_with_dataset(c)
+            finally:
+                self._quiet = False
         if name == "eta" and c["on_eta_change"].value == "continue" and run.epoch > 0 and not run.diverged:
             run.set_eta(float(c["eta"].value))
             run.target = run.epoch + c["epochs"].value
@@ -387,18 +431,6 @@ class Explorer:
                 self.sweep_result = None  # a sweep of another network no longer applies
             self.run = self._new_run()
         self._start(self._train_job(), "train", wait=False)
-
-    def _pair_with_dataset(self):
-        """The data set's default noise, and only the costs that fit it (the current one if it does)."""
-        c = self.controls
-        self._quiet = True
-        try:
-            c["noise"].value = DEFAULT_NOISE[c["dataset"].value]
-            old, choices = c["cost"].value, cost_choices(c["dataset"].value)
-            c["cost"].options = choices
-            c["cost"].value = old if old in [v for _, v in choices] else choices[0][1]
-        finally:
-            self._quiet = False
 
 
 def explorer(settings: Optional[Settings] = None, **kwargs) -> Explorer:
