@@ -4,7 +4,8 @@
 minibatch, |δ^l| per layer (BP1, BP2), |∂C/∂b^l| and |∂C/∂w^l| (BP3, BP4) and the
 update/weight ratio (η/m)·‖Σ_x ∂C_x/∂w^l‖ / ‖w^l‖ of the update rule
 (:func:`bpcore.update.update_ratios`). :func:`live_maths_html` writes them into
-the maths pane; :func:`loss_text` and :func:`diagnose` are the lines above the plot.
+the maths pane; :func:`loss_text`, :func:`diagnose`, :func:`sweep_progress_text` and
+:func:`sweep_summary` are the lines above the plot.
 
 Taught in ``notebooks/07_training_on_toy_data.ipynb``.
 """

@@ -55,7 +55,8 @@ BUTTONS = [
     ("pause", "Pause/Stop", "pause", "Stop after the current chunk of epochs"),
     ("step", "Step", "step-forward", "Train exactly one more epoch"),
     ("reset", "Reset", "undo", "New initial weights drawn from the seed; back to epoch 0"),
-    ("sweep", "Sweep η", "chart-line", "Train the same initial network at η = 1e-3 … 10"),
+    ("sweep", "Sweep η", "chart-line",
+     f"Train the same initial network at η = {SWEEP_ETAS[0]:g} … {SWEEP_ETAS[-1]:g}"),
 ]
 _STYLE = {"description_width": "105px"}
 
