@@ -3,7 +3,7 @@
 Prints, for the default retrain (moons, 2-16-16-1 tanh, cross-entropy,
 η = 0.1, m = 10, 100 epochs, 150 training + 50 held-out points):
 
-* training only: 100 epochs through ``explore.Run.advance`` (no widget, no drawing);
+* training only: 100 epochs through ``bpcore.explorer.Run.advance`` (no widget, no drawing);
 * one frame: ``ExplorerCanvas.render`` (matplotlib Agg → PNG) plus the live-maths numbers;
 * first frame: from a learning-rate change on the widget to the first new
   picture (``Image.value`` set) — the latency a learner feels, minus the browser;
@@ -37,15 +37,14 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np  # noqa: E402
 
-from bpcore import explore  # noqa: E402
-from bpcore.plots import ExplorerCanvas  # noqa: E402
-from bpcore.widgets import explorer  # noqa: E402
+from bpcore.explorer import Run, Settings, explorer, live_maths_html, live_numbers  # noqa: E402
+from bpcore.explorer.views import ExplorerCanvas  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 
 
 def training_only(settings):
-    run = explore.Run(settings)
+    run = Run(settings)
     t0 = time.perf_counter()
     run.advance(settings.epochs)
     return time.perf_counter() - t0
@@ -54,8 +53,7 @@ def training_only(settings):
 def one_frame(canvas, run):
     t0 = time.perf_counter()
     canvas.render(run)
-    explore.live_maths_html(explore.live_numbers(run.net, run.data.x, run.data.y, run.settings.cost,
-                                                 run.eta, run.m))
+    live_maths_html(live_numbers(run.net, run.data.x, run.data.y, run.settings.cost, run.eta, run.m))
     return time.perf_counter() - t0
 
 
@@ -89,11 +87,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="measurements per figure (median)")
     args = parser.parse_args(argv)
-    settings = explore.Settings()
+    settings = Settings()
     etas = [10 ** -0.5, 0.1]
 
     train_t = [training_only(settings) for _ in range(args.repeat)]
-    canvas, run = ExplorerCanvas(), explore.Run(settings)
+    canvas, run = ExplorerCanvas(), Run(settings)
     run.advance(settings.epochs)
     one_frame(canvas, run)
     frame_t = [one_frame(canvas, run) for _ in range(args.repeat)]

@@ -32,6 +32,8 @@ __all__ = [
     "one_hot",
     "train_test_split",
     "DATASETS",
+    "DEFAULT_NOISE",
+    "N_CLASSES",
     "load",
 ]
 
@@ -76,10 +78,10 @@ def _validate_labels(labels, k):
     return arr.astype(int)
 
 
-def xor(rng, n: int = 200, noise: float = 0.0):
+def xor(rng, n: int = 200, noise: float = 0.15):
     """XOR: the four corners of the unit square, label 1 where exactly one coordinate is 1.
 
-    With n = 4 and noise 0 you get exactly the four XOR points; larger n
+    With n = 4 and noise=0 you get exactly the four XOR points; larger n
     repeats the corners (shuffled) and adds Gaussian noise of std ``noise``.
 
     Returns x (2, n), y (1, n).
@@ -179,11 +181,22 @@ DATASETS = {
 }
 
 
+def _default(fn, parameter, missing=None):
+    parameters = inspect.signature(fn).parameters
+    return parameters[parameter].default if parameter in parameters else missing
+
+
+#: Each data set's default noise level, read from its function's signature (said once, there).
+DEFAULT_NOISE = {name: _default(fn, "noise") for name, fn in DATASETS.items()}
+#: Number of classes of each classification set with its default arguments (spiral's and gauss's k).
+N_CLASSES = {name: _default(DATASETS[name], "k", 2) for name in ("xor", "circles", "moons", "spiral", "gauss")}
+
+
 def load(name: str, rng, n: int = 200, noise: float = None, **kwargs):
     """Look a data set up by name: ``load("moons", rng, n=200, noise=0.1)``.
 
-    ``noise=None`` uses that data set's default; other keyword arguments
-    (``k``, ``factor``, ``spread``) go to the data set, which must take them.
+    ``noise=None`` uses that data set's default (:data:`DEFAULT_NOISE`); other keyword
+    arguments (``k``, ``factor``, ``spread``) go to the data set, which must take them.
     Raises ValueError for an unknown name, listing the valid ones.
     """
     try:

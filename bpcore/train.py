@@ -1,9 +1,13 @@
 """Minibatch stochastic gradient descent, with a history and divergence detection.
 
-Each epoch reshuffles the N training columns once (one gather), then walks
-through them in contiguous blocks of m columns. For each block: backprop
-(BP1–BP4) gives Σ_x ∂C_x/∂w, and the update rule subtracts (η/m) times it.
-m = N is full-batch gradient descent, the seed's reading of m.
+Each epoch reshuffles the N training columns once, then walks through them in
+blocks of m columns. For each block: backprop (BP1–BP4) gives Σ_x ∂C_x/∂w, and
+the update rule subtracts (η/m) times it. m = N is full-batch gradient
+descent, the seed's reading of m.
+
+:func:`train_epochs` runs one epoch at a time and can continue a run from a
+given network, epoch number and starting loss; :func:`train` is a loop over
+it that keeps a :class:`History`.
 
 Taught in ``notebooks/06_the_update_rule.ipynb`` and
 ``notebooks/07_training_on_toy_data.ipynb``.
@@ -12,7 +16,8 @@ Taught in ``notebooks/06_the_update_rule.ipynb`` and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from itertools import count, islice
+from typing import Callable, Iterator, NamedTuple, Optional
 
 import numpy as np
 
@@ -20,9 +25,42 @@ from .backprop import backward
 from .costs import validate_cost_output, get_cost
 from .network import Network, forward
 from .update import update
-from .validation import is_whole_number, validate_eta, validate_x, validate_y
+from .validation import is_whole_number, real_number, validate_eta, validate_x, validate_y, whole_number
 
-__all__ = ["History", "sgd_epoch", "train", "mean_cost", "accuracy", "predict_labels", "class_labels"]
+__all__ = ["History", "Epoch", "sgd_epoch", "train_epochs", "train", "mean_cost", "accuracy",
+           "predict_labels", "class_labels"]
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """One epoch of :func:`train_epochs`.
+
+    Attributes
+    ----------
+    number : int
+        The epoch's number in the whole run, counted from 1 (``start_epoch + 1`` first).
+    net : Network
+        The parameters after this epoch. For a diverged epoch, the parameters from
+        *before* it: the last finite ones.
+    loss, accuracy : float
+        Mean cost and accuracy on the training data after the epoch (accuracy
+        None for regression targets).
+    val_loss, val_accuracy : float or None
+        The same on held-out data, None without it.
+    diverged : bool
+        True if this epoch blew up; :func:`train_epochs` stops after it.
+    message : str
+        For a diverged epoch, why, naming η and a smaller one; else "".
+    """
+
+    number: int
+    net: Network
+    loss: float
+    accuracy: Optional[float] = None
+    val_loss: Optional[float] = None
+    val_accuracy: Optional[float] = None
+    diverged: bool = False
+    message: str = ""
 
 
 @dataclass
@@ -59,6 +97,17 @@ class History:
     def epochs(self) -> int:
         """Number of completed epochs."""
         return len(self.loss)
+
+    def add(self, epoch: Epoch) -> None:
+        """Record one :class:`Epoch`: its numbers, or for a diverged one why it diverged."""
+        if epoch.diverged:
+            self.diverged, self.message = True, epoch.message
+            return
+        self.loss.append(epoch.loss)
+        self.accuracy.append(epoch.accuracy)
+        if epoch.val_loss is not None:
+            self.val_loss.append(epoch.val_loss)
+            self.val_accuracy.append(epoch.val_accuracy)
 
     def __repr__(self) -> str:
         last = f", last loss {self.loss[-1]:.4g}" if self.loss else ""
@@ -129,10 +178,54 @@ def _batch_size(m, N) -> int:
     return int(m)
 
 
+def sgd_epoch(net: Network, x, y, cost, eta, m, rng) -> Network:
+    """One epoch of minibatch SGD. Pure: returns a new Network.
+
+    Checks nothing, for speed: :func:`train_epochs` validates its inputs once.
+
+    Parameters
+    ----------
+    net : Network
+    x : ndarray, shape (n_0, N); y : ndarray, shape (n_L, N)
+    cost : cost class
+    eta : float > 0
+    m : int, 1 ≤ m ≤ N
+    rng : numpy.random.Generator, used for this epoch's shuffle
+
+    The minibatches are the columns ``perm[k:k+m]`` for k = 0, m, 2m, ...; the
+    last one is shorter when m does not divide N. :func:`_minibatches` hands
+    them over in a fast memory layout (same numbers).
+
+    Taught in ``notebooks/06_the_update_rule.ipynb`` and ``notebooks/07_training_on_toy_data.ipynb``.
+    """
+    perm = rng.permutation(x.shape[1])  # 1. shuffle the columns once
+    for x_batch, y_batch in _minibatches(x, y, perm, m):  # 2. blocks of m columns
+        grads = backward(net, x_batch, y_batch, cost, validate=False)  # forward pass, BP1-BP4, summed
+        net = update(net, grads, eta, validate=False)  # w -> w - (eta/m) * sum
+    return net
+
+
 # The shuffled copy is made a chunk of whole minibatches at a time, each a few
 # MB: small enough to stay in the CPU cache between being copied and being used
 # by the steps' matrix products, instead of a second N-column copy in memory.
 SHUFFLE_CHUNK_BYTES = 8 * 2**20
+
+
+def _minibatches(x, y, perm, m):
+    """Yield ``(x[:, perm[k:k+m]], y[:, perm[k:k+m]])`` for k = 0, m, 2m, ...
+
+    Fast layout, same numbers: x and y are used in Fortran order, where each
+    column (example) is contiguous in memory (x = X.T for data stored one
+    example per row already is; a C-ordered x is converted here). The shuffled
+    examples are copied a chunk of whole minibatches at a time (:func:`_chunks`),
+    so each step's block is one contiguous slice that is still in the cache:
+    the steps slice, they never gather.
+    """
+    x, y = np.asfortranarray(x), np.asfortranarray(y)  # no copy if already so
+    for chunk in _chunks(perm, m, column_bytes=x.shape[0] * x.itemsize):
+        xs, ys = x[:, chunk], y[:, chunk]  # the shuffled examples, Fortran-ordered
+        for k in range(0, chunk.size, m):
+            yield xs[:, k : k + m], ys[:, k : k + m]
 
 
 def _chunks(perm, m, column_bytes):
@@ -144,41 +237,6 @@ def _chunks(perm, m, column_bytes):
     """
     per_chunk = m * max(1, SHUFFLE_CHUNK_BYTES // (m * column_bytes))
     return [perm[start : start + per_chunk] for start in range(0, perm.size, per_chunk)]
-
-
-def sgd_epoch(net: Network, x, y, cost, eta, m, rng) -> Network:
-    """One epoch of minibatch SGD. Pure: returns a new Network.
-
-    Parameters
-    ----------
-    net : Network
-    x : ndarray, shape (n_0, N); y : ndarray, shape (n_L, N)
-        Already validated.
-    cost : cost class
-    eta : float > 0
-    m : int, 1 ≤ m ≤ N
-    rng : numpy.random.Generator, used for this epoch's shuffle
-
-    Notes
-    -----
-    Data layout, for speed (the numbers are the same as without it): x and y
-    are used in Fortran order, where each column (example) is contiguous in
-    memory; x = X.T for data stored one example per row already is, and a
-    C-ordered x is converted once per epoch. The shuffled examples are copied
-    a chunk of whole minibatches at a time (:func:`_chunks`), so each step's
-    ``xs[:, k:k+m]`` is one contiguous block that is still in the cache: the
-    steps slice, they never gather.
-
-    Taught in ``notebooks/06_the_update_rule.ipynb``.
-    """
-    perm = rng.permutation(x.shape[1])
-    x, y = np.asfortranarray(x), np.asfortranarray(y)  # no copy if already so
-    for chunk in _chunks(perm, m, column_bytes=x.shape[0] * x.itemsize):
-        xs, ys = x[:, chunk], y[:, chunk]  # the shuffled examples, Fortran-ordered
-        for k in range(0, chunk.size, m):
-            grads = backward(net, xs[:, k : k + m], ys[:, k : k + m], cost, validate=False)
-            net = update(net, grads, eta)
-    return net
 
 
 # Weighted inputs this large mean the step size has blown the weights up: every
@@ -210,6 +268,129 @@ def _divergence_check(net: Network, x, y, cost):
     return loss, None, a[-1]
 
 
+class _Inputs(NamedTuple):
+    """Validated training inputs: what every epoch of one run shares."""
+
+    x: np.ndarray  # (n_0, N), Fortran order
+    y: np.ndarray  # (n_L, N), Fortran order
+    cost: type
+    eta: float
+    m: int
+    x_val: Optional[np.ndarray]
+    y_val: Optional[np.ndarray]
+    y_labels: Optional[np.ndarray]  # class labels of y, None for regression targets
+
+
+def _validated(net: Network, x, y, cost, eta, m, x_val, y_val) -> _Inputs:
+    cost = get_cost(cost)
+    validate_cost_output(cost, net.output)
+    eta = validate_eta(eta)
+    x = validate_x(x, net.sizes[0])
+    y = validate_y(y, net.sizes[-1], x.shape[1])
+    x, y = np.asfortranarray(x), np.asfortranarray(y)  # once here, not in every sgd_epoch
+    m = _batch_size(m, x.shape[1])
+    if x_val is not None:
+        x_val = validate_x(x_val, net.sizes[0], "x_val")
+        y_val = validate_y(y_val, net.sizes[-1], x_val.shape[1], "y_val")
+    y_labels = class_labels(y) if _is_classification(y) else None
+    return _Inputs(x, y, cost, eta, m, x_val, y_val, y_labels)
+
+
+def train_epochs(
+    net: Network,
+    x,
+    y,
+    *,
+    cost="quadratic",
+    eta: float,
+    m: Optional[int],
+    rng,
+    x_val=None,
+    y_val=None,
+    start_epoch: int = 0,
+    start_loss: Optional[float] = None,
+    explode_factor: float = 1e6,
+) -> Iterator[Epoch]:
+    """Minibatch SGD one epoch at a time: yields an :class:`Epoch` after each one, without end.
+
+    The inputs are validated when this is called (not at the first epoch). To
+    continue a run, pass its current network, the number of epochs done
+    (``start_epoch``), its loss before the first epoch (``start_loss``) and the
+    same generator ``rng``: the epochs are then exactly those of one long run.
+
+    Parameters
+    ----------
+    net : Network
+        Starting parameters (not changed).
+    x : ndarray, shape (n_0, N); y : ndarray, shape (n_L, N)
+    cost : str or cost class
+    eta : float
+        Learning rate η > 0.
+    m : int or None
+        Batch size; None or N means full-batch gradient descent.
+    rng : numpy.random.Generator or int
+        Seeds the per-epoch shuffles; a Generator is advanced, not copied.
+    x_val, y_val : ndarray, optional
+        Held-out data, evaluated after each epoch.
+    start_epoch : int ≥ 0
+        Epochs already done: the first one yielded is number ``start_epoch + 1``.
+    start_loss : float, optional
+        The run's mean training cost before its first epoch (default: that of ``net``).
+    explode_factor : float
+        An epoch also diverges when its loss exceeds this many times ``start_loss``.
+
+    Yields
+    ------
+    Epoch
+        After each epoch. Divergence (a NaN or infinite loss, overflowing weights or
+        weighted inputs, saturated units with |z| > ``Z_LIMIT``, or an exploding loss)
+        is checked after every epoch; a diverged epoch is yielded with
+        ``diverged=True``, the network from before it and a plain message, and is
+        the last one. Take as many epochs as you want, e.g. with ``itertools.islice``.
+
+    Taught in ``notebooks/07_training_on_toy_data.ipynb``.
+    """
+    inputs = _validated(net, x, y, cost, eta, m, x_val, y_val)
+    start_epoch = whole_number(start_epoch, "start_epoch", minimum=0)
+    if start_loss is not None:
+        start_loss = real_number(start_loss, "start_loss", minimum=0)
+    return _epochs(net, inputs, np.random.default_rng(rng), start_epoch, start_loss, explode_factor)
+
+
+def _epochs(net, inputs: _Inputs, rng, start_epoch, start_loss, explode_factor):
+    """The generator behind :func:`train_epochs`, on validated inputs."""
+    x, y, cost, eta = inputs.x, inputs.y, inputs.cost, inputs.eta
+    if start_loss is None:
+        start_loss = mean_cost(net, x, y, cost)
+    for number in count(start_epoch + 1):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            new_net = sgd_epoch(net, x, y, cost, eta, inputs.m, rng)
+            loss, why, a_L = _divergence_check(new_net, x, y, cost)
+        if why is None and loss > explode_factor * max(start_loss, 1e-12):
+            why = f"the loss exploded to {loss:.3g} (it started at {start_loss:.3g})"
+        if why is not None:
+            yield Epoch(number, net, loss, diverged=True, message=(
+                f"Training diverged in epoch {number} with learning rate eta={eta:g}: {why}. "
+                f"The step (eta/m)·Σ∂C/∂w is too large; try a smaller eta, "
+                f"e.g. eta={eta / 10:g}. The network returned is the one from before this epoch."))
+            return
+        net = new_net
+        yield _measured(number, net, loss, a_L, inputs)
+
+
+def _measured(number, net, loss, a_L, inputs: _Inputs) -> Epoch:
+    """The Epoch record: accuracy from the divergence check's a^L, and the held-out numbers."""
+    acc = val_loss = val_acc = None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        if inputs.y_labels is not None:
+            acc = float(np.mean(class_labels(a_L) == inputs.y_labels))
+        if inputs.x_val is not None:
+            val_loss = mean_cost(net, inputs.x_val, inputs.y_val, inputs.cost)
+            if inputs.y_labels is not None:
+                val_acc = accuracy(net, inputs.x_val, inputs.y_val)
+    return Epoch(number, net, loss, acc, val_loss, val_acc)
+
+
 def train(
     net: Network,
     x,
@@ -225,6 +406,9 @@ def train(
     explode_factor: float = 1e6,
 ):
     """Train with minibatch SGD and return ``(net, history)``.
+
+    A loop over the epochs of :func:`train_epochs` that records them in a
+    :class:`History`.
 
     Parameters
     ----------
@@ -259,51 +443,18 @@ def train(
 
     Taught in ``notebooks/07_training_on_toy_data.ipynb``.
     """
-    cost = get_cost(cost)
-    validate_cost_output(cost, net.output)
-    eta = validate_eta(eta)
-    x = validate_x(x, net.sizes[0])
-    y = validate_y(y, net.sizes[-1], x.shape[1])
-    x, y = np.asfortranarray(x), np.asfortranarray(y)  # once here, not in every sgd_epoch
-    N = x.shape[1]
-    m = _batch_size(m, N)
+    inputs = _validated(net, x, y, cost, eta, m, x_val, y_val)
     if not is_whole_number(epochs) or epochs < 0:
         raise ValueError(f"epochs must be a whole number ≥ 0; got {epochs!r}")
-    has_val = x_val is not None
-    if has_val:
-        x_val = validate_x(x_val, net.sizes[0], "x_val")
-        y_val = validate_y(y_val, net.sizes[-1], x_val.shape[1], "y_val")
-    rng = np.random.default_rng(rng)
-    classify = _is_classification(y)
-    y_labels = class_labels(y) if classify else None
-    history = History(eta=eta, m=m)
-    start_loss = mean_cost(net, x, y, cost)
-
-    for epoch in range(1, epochs + 1):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            new_net = sgd_epoch(net, x, y, cost, eta, m, rng)
-            loss, why, a_L = _divergence_check(new_net, x, y, cost)
-        if why is None and loss > explode_factor * max(start_loss, 1e-12):
-            why = f"the loss exploded to {loss:.3g} (it started at {start_loss:.3g})"
-        if why is not None:
-            history.diverged = True
-            history.message = (
-                f"Training diverged in epoch {epoch} with learning rate eta={eta:g}: {why}. "
-                f"The step (eta/m)·Σ∂C/∂w is too large; try a smaller eta, "
-                f"e.g. eta={eta / 10:g}. The network returned is the one from before this epoch."
-            )
+    history = History(eta=inputs.eta, m=inputs.m)
+    for epoch in islice(_epochs(net, inputs, np.random.default_rng(rng), 0, None, explode_factor), epochs):
+        history.add(epoch)
+        if epoch.diverged:
             return net, history
-        net = new_net
-        history.loss.append(loss)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            history.accuracy.append(float(np.mean(class_labels(a_L) == y_labels)) if classify else None)
-            if has_val:
-                history.val_loss.append(mean_cost(net, x_val, y_val, cost))
-                history.val_accuracy.append(accuracy(net, x_val, y_val) if classify else None)
-        if callback is not None and callback(epoch, net, history) is False:
+        net = epoch.net
+        if callback is not None and callback(epoch.number, net, history) is False:
             history.stopped = True
-            history.message = f"Stopped by the callback after epoch {epoch}."
+            history.message = f"Stopped by the callback after epoch {epoch.number}."
             return net, history
-
     history.message = f"Finished {history.epochs} epoch(s)." if epochs else "No epochs run."
     return net, history

@@ -4,7 +4,7 @@ JupyterLab serves a temporary copy of the notebook; Debian's Chromium (headless,
 driven by Playwright) opens it, runs all cells, moves the learning-rate slider
 with the keyboard (PageUp, then PageDown) and checks that
 
-* the loss text ends at exactly the text bpcore.explore computes for the new η
+* the loss text ends at exactly the text bpcore.explorer computes for the new η
   (each key press retrains, so intermediate texts appear; we wait for the final one),
 * the plot's pixels change,
 * moving back restores the first text (η changes restart from the same initial weights),
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bpcore.explore import Run, Settings, loss_text
+from bpcore.explorer import Run, Settings, loss_text
 from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, INSTALL_HINT, LabServer, find_chromium, \
     save_failure_artifacts
 

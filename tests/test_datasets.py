@@ -257,3 +257,18 @@ def test_module_does_not_use_sklearn():
     import inspect
     source = inspect.getsource(datasets)
     assert "import sklearn" not in source and "from sklearn" not in source
+
+
+@pytest.mark.parametrize("name", sorted(datasets.DATASETS))
+def test_default_noise_is_what_load_uses(name):
+    x1, _ = load(name, 0, n=60)
+    x2, _ = load(name, 0, n=60, noise=datasets.DEFAULT_NOISE[name])
+    np.testing.assert_array_equal(x1, x2)
+    assert datasets.DEFAULT_NOISE[name] > 0  # every default shows noise; noise=0 is asked for
+
+
+@pytest.mark.parametrize("name", sorted(datasets.N_CLASSES))
+def test_n_classes_is_the_number_of_labels_load_makes(name):
+    _, y = load(name, 0, n=60)
+    labels = y[0] if y.shape[0] == 1 else np.argmax(y, axis=0)
+    assert len(np.unique(labels)) == datasets.N_CLASSES[name]

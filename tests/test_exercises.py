@@ -19,7 +19,9 @@ from nbclient import NotebookClient
 
 from bpcore.handouts import exercises as ex
 from bpcore.handouts import series
-from tests.test_notebook_structure import NOTEBOOKS
+from pathlib import Path
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 PATHS = series.notebook_paths(NOTEBOOKS)
 IDS = [p.stem[:2] for p in PATHS]

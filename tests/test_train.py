@@ -332,3 +332,87 @@ def test_mean_cost_checks_the_shape_of_y():
     two_out = init_network((2, 3, 2), 0)
     with pytest.raises(ValueError, match=r"y must have shape \(2, 20\).*got shape \(1, 20\)"):
         mean_cost(two_out, x, y)  # would otherwise broadcast silently
+
+
+# --- train_epochs: one epoch at a time, and continuing a run -------------------------------
+
+def _records_equal(a, b):
+    assert [e.number for e in a] == [e.number for e in b]
+    assert [e.loss for e in a] == [e.loss for e in b]
+    assert [e.val_loss for e in a] == [e.val_loss for e in b]
+    assert [e.accuracy for e in a] == [e.accuracy for e in b]
+    for e, f in zip(a, b):
+        for l in range(1, e.net.L + 1):
+            np.testing.assert_array_equal(e.net.w[l], f.net.w[l])
+            np.testing.assert_array_equal(e.net.b[l], f.net.b[l])
+
+
+def test_a_run_continued_from_net_epoch_and_loss_equals_one_long_run():
+    from itertools import islice
+
+    from bpcore.train import train_epochs
+
+    x, y = datasets.moons(np.random.default_rng(0), n=120, noise=0.1)
+    net0 = init_network((2, 8, 1), np.random.default_rng(1), init="xavier", hidden="tanh")
+    common = dict(cost="cross_entropy", eta=0.5, m=7, x_val=x[:, 90:], y_val=y[:, 90:])
+    long_run = list(islice(train_epochs(net0, x[:, :90], y[:, :90], rng=np.random.default_rng(2),
+                                        **common), 12))
+    shuffle = np.random.default_rng(2)
+    first = list(islice(train_epochs(net0, x[:, :90], y[:, :90], rng=shuffle, **common), 5))
+    start_loss = mean_cost(net0, x[:, :90], y[:, :90], "cross_entropy")
+    rest = list(islice(train_epochs(first[-1].net, x[:, :90], y[:, :90], rng=shuffle, start_epoch=5,
+                                    start_loss=start_loss, **common), 7))
+    assert [e.number for e in rest] == list(range(6, 13))
+    _records_equal(first + rest, long_run)
+    # and train() is the same loop
+    net, h = train(net0, x[:, :90], y[:, :90], epochs=12, rng=2, **common)
+    assert h.loss == [e.loss for e in long_run] and h.val_loss == [e.val_loss for e in long_run]
+    np.testing.assert_array_equal(net.w[1], long_run[-1].net.w[1])
+
+
+def test_train_epochs_validates_when_called_not_at_the_first_epoch():
+    from bpcore.train import train_epochs
+
+    net, x, y = _diverging_problem("relu", "identity", "quadratic", "regression_1d")
+    with pytest.raises(ValueError, match="learning rate eta"):
+        train_epochs(net, x, y, eta=-1.0, m=10, rng=0)
+    with pytest.raises(ValueError, match="start_epoch"):
+        train_epochs(net, x, y, eta=0.1, m=10, rng=0, start_epoch=-1)
+    with pytest.raises(ValueError, match="start_loss"):
+        train_epochs(net, x, y, eta=0.1, m=10, rng=0, start_loss=float("nan"))
+
+
+@pytest.mark.parametrize("hidden, output, cost, data, n, eta, m", DIVERGING,
+                         ids=[f"{h}-{o}-{d}-eta{e:g}" for h, o, _, d, _, e, _ in DIVERGING])
+def test_divergence_is_detected_in_the_epoch_it_happens(hidden, output, cost, data, n, eta, m):
+    from bpcore.train import train_epochs
+
+    net, x, y = _diverging_problem(hidden, output, cost, data, n)
+    _, h = train(net, x, y, cost, eta=eta, m=m, epochs=50, rng=0)
+    records = list(train_epochs(net, x, y, cost=cost, eta=eta, m=m, rng=0))  # ends by itself
+    *fine, last = records
+    assert not any(e.diverged for e in fine) and last.diverged
+    assert last.number == h.epochs + 1 and last.message == h.message
+    assert last.net is (fine[-1].net if fine else net)  # the parameters from before the bad epoch
+    assert all(np.isfinite(e.loss) for e in fine)
+
+
+def test_a_continued_run_names_the_epoch_of_the_whole_run_and_explodes_against_its_start():
+    import copy
+    from itertools import islice
+
+    from bpcore.train import train_epochs
+
+    net0, x, y = _diverging_problem("relu", "identity", "quadratic", "regression_1d")
+    _, h = train(net0, x, y, "quadratic", eta=50.0, m=100, epochs=50, rng=0)
+    assert h.diverged and h.epochs >= 1 and "exploded to" in h.message
+    shuffle = np.random.default_rng(0)
+    first = list(islice(train_epochs(net0, x, y, eta=50.0, m=100, rng=shuffle), h.epochs))
+    same_shuffle = copy.deepcopy(shuffle)
+    rest = list(train_epochs(first[-1].net, x, y, eta=50.0, m=100, rng=shuffle, start_epoch=h.epochs,
+                             start_loss=mean_cost(net0, x, y)))
+    assert len(rest) == 1 and rest[0].diverged and rest[0].message == h.message
+    assert f"in epoch {h.epochs + 1} " in rest[0].message
+    # measured against the loss the continuation starts from, the same jump would not count
+    later = next(train_epochs(first[-1].net, x, y, eta=50.0, m=100, rng=same_shuffle, start_epoch=h.epochs))
+    assert not later.diverged and later.number == h.epochs + 1

@@ -31,6 +31,6 @@ def test_feedback_imports_no_plotting_widgets_or_explorer():
 
 def test_importing_feedback_loads_neither_the_explorer_nor_matplotlib():
     code = ("import sys, bpcore.feedback; "
-            "print(*[m in sys.modules for m in ('bpcore.explore', 'matplotlib', 'ipywidgets')])")
+            "print(*[m in sys.modules for m in ('bpcore.explorer', 'matplotlib', 'ipywidgets')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "False"]

@@ -1,9 +1,9 @@
 """The training explorer driven programmatically: set controls, press buttons, check what changed.
 
 Without an event loop the explorer runs each job to the end inside the click
-(mode "sync"); one test runs it on an asyncio loop, as in the Jupyter kernel,
+(mode "sync"); some tests run it on an asyncio loop, as in the Jupyter kernel,
 to check that Pause stops a run between ticks. Every expected number comes
-from an independent :class:`bpcore.explore.Run` with the same settings.
+from an independent :class:`bpcore.explorer.run.Run` with the same settings.
 """
 
 import asyncio
@@ -19,15 +19,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from bpcore import explore as E  # noqa: E402
-from bpcore.widgets import Explorer, explorer  # noqa: E402
+import bpcore  # noqa: E402
+from bpcore.datasets import DEFAULT_NOISE  # noqa: E402
+from bpcore.explorer import Explorer, explorer  # noqa: E402
+from bpcore.explorer.numbers import loss_text  # noqa: E402
+from bpcore.explorer.run import Run  # noqa: E402
+from bpcore.explorer.settings import NOISE_MAX, Settings, make_network  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SMALL = dict(n=60, width=6, epochs=30)
 
 
 def _expected(settings, epochs=None):
-    run = E.Run(settings)
+    run = Run(settings)
     run.advance(settings.epochs if epochs is None else epochs)
     return run
 
@@ -51,9 +55,9 @@ def ex():
 
 def test_one_call_opens_a_trained_explorer():
     ex = explorer(mode="sync")
-    want = _expected(E.Settings())
+    want = _expected(Settings())
     assert ex.history.epochs == 100 and ex.history.loss == want.history.loss
-    assert ex.loss_label.value == E.loss_text(want).replace("&", "&amp;")
+    assert ex.loss_label.value == loss_text(want).replace("&", "&amp;")
     assert ex.frames == 1 and _png_size(ex.plot.value)[0] > 400  # trained inside the call: one frame
     assert "BP1" in ex.maths.value and "BP4" in ex.maths.value
     assert ex.message.startswith("Done: 100 epochs with η = 0.1")
@@ -70,7 +74,7 @@ def test_controls_are_bounded_and_named_for_the_browser(ex):
     ex.controls["seed"].value = -5
     assert ex.controls["seed"].value == 0
     ex.controls["noise"].value = 7
-    assert ex.controls["noise"].value == E.NOISE_MAX
+    assert ex.controls["noise"].value == NOISE_MAX
     for name in ("eta", "dataset", "noise", "hidden_layers", "width", "activation", "cost",
                  "batch_size", "epochs", "seed", "on_eta_change"):
         assert f"bp-{name.replace('_', '-')}" in ex.controls[name]._dom_classes
@@ -87,7 +91,7 @@ def test_eta_change_restarts_from_the_same_initial_weights_by_default(ex):
     assert ex.net0 is net0 and ex.run.eta == 1.0 and ex.run.eta_changes == []
     want = _expected(ex.settings)
     assert ex.history.loss == want.history.loss
-    assert ex.loss_label.value == E.loss_text(want)
+    assert ex.loss_label.value == loss_text(want)
     assert ex.frames > frames and ex.progress.value == ex.progress.max == 30
 
 
@@ -95,7 +99,7 @@ def test_eta_change_can_continue_from_the_current_weights(ex):
     ex.controls["on_eta_change"].value = "continue"
     ex.controls["eta"].value = 1.0
     assert ex.run.epoch == 60 and ex.run.eta_changes == [(30, 1.0)]
-    by_hand = E.Run(ex.settings.replace(eta=0.1))
+    by_hand = Run(ex.settings.replace(eta=0.1))
     by_hand.advance(30)
     by_hand.set_eta(1.0)
     by_hand.advance(30)
@@ -123,7 +127,9 @@ def test_a_loss_that_rises_is_reported_too(ex):
     assert "rose" in ex.message and "eta=10" in ex.message
 
 
-def test_an_exception_in_a_callback_becomes_a_message(ex, monkeypatch):
+def test_an_exception_in_a_callback_becomes_a_message(monkeypatch, tmp_path, capsys):
+    ex = explorer(mode="sync", log_path=tmp_path / "explorer.log", **SMALL)
+
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
@@ -132,6 +138,9 @@ def test_an_exception_in_a_callback_becomes_a_message(ex, monkeypatch):
     assert isinstance(ex.last_error, RuntimeError)
     assert "Something went wrong: RuntimeError: boom" in ex.message
     assert "Traceback" not in ex.status.value and ex.running is None
+    out = capsys.readouterr()  # the kernel forwards stderr into the notebook: nothing goes there
+    assert "Traceback" not in out.err + out.out
+    assert "RuntimeError: boom" in (tmp_path / "explorer.log").read_text()
     ex.buttons["train"].click()  # buttons are guarded as well
     assert "boom" in ex.message
     monkeypatch.undo()
@@ -164,7 +173,7 @@ def test_train_finishes_then_starts_again_from_the_initial_weights(ex):
 def test_reset_draws_initial_weights_from_the_seed(ex):
     ex.controls["seed"].value = 3
     ex.buttons["reset"].click()
-    want = E.make_network(ex.settings)
+    want = make_network(ex.settings)
     assert ex.run.epoch == 0 and ex.net is ex.net0
     assert all(np.array_equal(ex.net.w[l], want.w[l]) for l in range(1, want.L + 1))
     assert "seed 3" in ex.message and "epoch 0/30" in ex.loss_label.value
@@ -175,7 +184,7 @@ def test_dataset_change_pairs_cost_and_noise(ex):
     c = ex.controls
     assert [v for _, v in c["cost"].options] == ["softmax_cross_entropy", "quadratic"]
     assert c["cost"].value == "softmax_cross_entropy"
-    assert c["noise"].value == E.DEFAULT_NOISE["spiral"]
+    assert c["noise"].value == DEFAULT_NOISE["spiral"]
     assert ex.net.sizes[-1] == 3 and ex.net.output == "softmax"
     assert ex.history.epochs == 30 and ex.last_error is None
     c["dataset"].value = "gauss"
@@ -269,14 +278,14 @@ def test_a_slider_move_during_a_run_cancels_it():
 
 def test_settings_given_in_code_are_what_the_controls_show():
     ex = explorer(mode="sync", train=False, batch_size=7, epochs=5, seed=12345, noise=0.3, n=40)
-    assert ex.settings == E.Settings(batch_size=7, epochs=5, seed=12345, noise=0.3, n=40)
+    assert ex.settings == Settings(batch_size=7, epochs=5, seed=12345, noise=0.3, n=40)
     assert ex.controls["batch_size"].label == "7" and ex.run.m == 7 and ex.run.target == 5
     ex.buttons["train"].click()
     assert ex.history.epochs == 5
 
 
 def test_callbacks_from_another_thread_run_between_ticks_on_the_home_loop():
-    """JupyterLab may deliver widget messages on a kernel subshell thread (see widgets.py)."""
+    """JupyterLab may deliver widget messages on a kernel subshell thread (see bpcore.explorer.scheduler)."""
     async def scenario():
         ex = explorer(mode="async", train=False, tick_seconds=0.005, **SMALL)
         home, seen = threading.get_ident(), []
@@ -312,23 +321,37 @@ def test_explorer_rejects_unknown_modes_and_bad_settings():
         explorer(eta=100.0)
 
 
-def test_only_widgets_imports_ipywidgets():
-    pkg = pathlib.Path(E.__file__).parent
-    importers = sorted(p.name for p in pkg.glob("*.py")
+def test_only_the_widget_module_imports_ipywidgets():
+    pkg = pathlib.Path(bpcore.__file__).parent
+    importers = sorted(str(p.relative_to(pkg)) for p in pkg.rglob("*.py")
                        if re.search(r"^\s*(import|from)\s+ipywidgets", p.read_text(), re.M))
-    assert importers == ["widgets.py"]
+    assert importers == ["explorer/widget.py"]
 
 
-def test_grid_and_sweep_plots_mark_failures():
-    from bpcore.figures.training import plot_loss, plot_lr_grid, plot_lr_sweep
+def test_the_engine_imports_neither_matplotlib_nor_ipywidgets():
+    import subprocess
+    import sys
 
-    sweep = E.lr_sweep(E.Settings(**SMALL, activation="leaky_relu", batch_size=None), [0.1, 10.0])
-    assert sweep.diverged[-1]
-    fig = plot_lr_grid(sweep)
-    assert len(fig.axes) == 4 and "diverged" in fig.axes[1].get_title()
-    with pytest.raises(ValueError, match="asked for"):
-        plot_lr_grid(sweep, etas=[1.0])
-    ax = plot_lr_sweep(sweep, current_eta=0.1)
-    assert ax.get_xscale() == "log" and "diverged" in [t.get_text() for t in ax.get_legend().get_texts()]
-    ax = plot_loss(sweep.runs[1].history)
-    assert any("diverged in epoch" in t.get_text() for t in ax.texts)
+    code = ("import sys, bpcore.explorer.settings, bpcore.explorer.run, bpcore.explorer.numbers; "
+            "from bpcore.explorer import Settings, Run, lr_sweep; "
+            "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_settings_in_code_that_the_controls_cannot_show_are_refused():
+    with pytest.raises(ValueError, match="batch_size=200 is larger than the N=150 training points"):
+        explorer(mode="sync", train=False, batch_size=200)
+    with pytest.raises(ValueError, match="does not fit the spiral data"):
+        explorer(mode="sync", train=False, dataset="spiral", cost="cross_entropy")
+
+
+def test_explorer_of_another_data_set_starts_from_its_defaults():
+    ex = explorer(mode="sync", train=False, dataset="spiral", n=60)
+    assert ex.settings.noise == DEFAULT_NOISE["spiral"] and ex.settings.cost == "softmax_cross_entropy"
+    assert ex.net.output == "softmax" and ex.controls["cost"].value == "softmax_cross_entropy"
+
+
+def test_only_batch_sizes_up_to_n_are_offered():
+    ex = explorer(mode="sync", train=False, n=40)  # 30 training points
+    assert [v for _, v in ex.controls["batch_size"].options] == [1, 5, 10, 25, 0]

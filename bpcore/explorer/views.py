@@ -1,14 +1,16 @@
-"""The explorer's views: live (:class:`ExplorerCanvas`) and static (:func:`explorer_figure`).
+"""The explorer's live views: decision boundary, loss curves and η sweep, frame after frame.
 
-:class:`ExplorerCanvas` is the live explorer's figure: a plain
-``matplotlib.figure.Figure`` on the Agg canvas (not registered with pyplot, so
-nothing is shown twice) rendered to PNG bytes for an ``ipywidgets.Image``.
-:func:`explorer_figure` draws the same views as a static pyplot figure, the
-fallback for handouts and printed copies. The static training figures are in
-:mod:`bpcore.figures.training`; colours and the decision boundary in
-:mod:`bpcore.figures.style`.
+:class:`ExplorerViews` draws a :class:`~bpcore.explorer.run.Run` into a figure and
+updates its artists in place. :class:`ExplorerCanvas` is the live explorer's
+figure: a plain ``matplotlib.figure.Figure`` on the Agg canvas (not registered
+with pyplot, so nothing is shown twice) rendered to PNG bytes for an
+``ipywidgets.Image``. :func:`explorer_figure` draws the same views as a static
+pyplot figure, for handouts and printed copies.
 
-Used by :mod:`bpcore.widgets`.
+The boundary and the points are drawn through :mod:`bpcore.figures.style`, like
+the static figures, so the two never disagree.
+
+Used by ``notebooks/07_training_on_toy_data.ipynb`` (through :mod:`bpcore.explorer.widget`).
 """
 
 from __future__ import annotations
@@ -16,17 +18,16 @@ from __future__ import annotations
 import io
 
 import matplotlib.pyplot as plt
-import PIL.Image
 import numpy as np
+import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .figures.style import (CLASS_COLOURS, CLASS_MARKERS, DIVERGED_COLOUR, TRAIN_COLOUR, VAL_COLOUR,
-                            boundary_grid, boundary_image, decade_range, plain_log_ticks)
-from .figures.training import plot_lr_sweep
-from .train import class_labels
+from ..figures.style import (DIVERGED_COLOUR, OKABE_ITO, TRAIN_COLOUR, VAL_COLOUR, boundary_grid,
+                             boundary_image, decade_range, plain_log_ticks, scatter_classes)
+from ..figures.training import plot_lr_sweep
 
-__all__ = ["ExplorerViews", "explorer_figure", "ExplorerCanvas"]
+__all__ = ["ExplorerViews", "ExplorerCanvas", "explorer_figure"]
 
 
 class ExplorerViews:
@@ -89,23 +90,14 @@ class ExplorerViews:
         self._net0 = self._ylim = None
 
     def _draw_points(self, data):
-        ax = self.ax_b
-        for coll in self.points:
-            coll.remove()
-        self.points = []
-        for xs, ys, hollow in ((data.x, data.y, False), (data.x_val, data.y_val, True)):
-            labels = class_labels(ys)
-            for k in range(int(labels.max(initial=0)) + 1):
-                sel = labels == k
-                colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
-                self.points.append(ax.scatter(
-                    xs[0, sel], xs[1, sel], s=14, marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
-                    facecolors="none" if hollow else colour, edgecolors=colour if hollow else "k",
-                    linewidths=0.8 if hollow else 0.4))
+        for collection in self.points:
+            collection.remove()
+        self.points = (scatter_classes(self.ax_b, data.x, data.y, size=14)
+                       + scatter_classes(self.ax_b, data.x_val, data.y_val, hollow=True, size=14))
         pts = np.hstack([data.x, data.x_val])
         extent = (pts[0].min() - 0.3, pts[0].max() + 0.3, pts[1].min() - 0.3, pts[1].max() + 0.3)
-        ax.set_xlim(*extent[:2])
-        ax.set_ylim(*extent[2:])
+        self.ax_b.set_xlim(*extent[:2])
+        self.ax_b.set_ylim(*extent[2:])
         self.image.set_extent(extent)
         self._data = data
 
@@ -116,16 +108,8 @@ class ExplorerViews:
         return artists + list(self.ax_b.spines.values()) + [
             self.line_train, self.line_val, self.note, self.loss_title]
 
-    def update(self, run, sweep=None):
-        """Show the current state of ``run`` (a :class:`bpcore.explore.Run`) and ``sweep``.
-
-        Returns the key of the slowly changing parts (limits, titles, data, sweep).
-        """
-        if self._layout is None or self._layout != (sweep is not None):
-            self._build(sweep is not None)
-        if self._data is not run.data:
-            self._draw_points(run.data)
-        d, h = run.data, run.history
+    def _draw_boundary(self, run):
+        d = run.data
         extent, probs = boundary_grid(run.net, np.hstack([d.x, d.x_val]), self.resolution)
         self.image.set_data(boundary_image(probs))
         if self.contour is not None:
@@ -134,8 +118,11 @@ class ExplorerViews:
         if probs.shape[0] == 2 and probs[1].min() < 0.5 < probs[1].max():
             g0 = np.linspace(extent[0], extent[1], self.resolution)
             g1 = np.linspace(extent[2], extent[3], self.resolution)
-            self.contour = self.ax_b.contour(g0, g1, probs[1], levels=[0.5], colors="k",
-                                             linewidths=1.0)
+            self.contour = self.ax_b.contour(g0, g1, probs[1], levels=[0.5], colors="k", linewidths=1.0)
+
+    def _draw_loss(self, run):
+        """The loss curves and their labels; returns (xlim, ylim, η marks)."""
+        h = run.history
         e = np.arange(1, len(h.loss) + 1)
         self.line_train.set_data(e, h.loss)
         self.line_val.set_data(e[: len(h.val_loss)], h.val_loss)
@@ -154,12 +141,25 @@ class ExplorerViews:
                 artist.remove()
             self.marks = []
             for epoch, eta in marks:
-                self.marks.append(self.ax_l.axvline(epoch + 0.5, color="k", ls=":", lw=1))
+                self.marks.append(self.ax_l.axvline(epoch + 0.5, color=OKABE_ITO["black"], ls=":", lw=1))
                 self.marks.append(self.ax_l.annotate(
                     f"η → {eta:.3g}", (epoch + 0.5, 0.97), xycoords=("data", "axes fraction"),
                     fontsize=8, ha="left", va="top"))
             self._marks = marks
         self.note.set_text(f"diverged in epoch {run.epoch + 1} (η = {run.eta:.3g})" if h.diverged else "")
+        return xlim, ylim, marks
+
+    def update(self, run, sweep=None):
+        """Show the current state of ``run`` (a Run) and ``sweep`` (a SweepResult or None).
+
+        Returns the key of the slowly changing parts (limits, titles, data, sweep).
+        """
+        if self._layout is None or self._layout != (sweep is not None):
+            self._build(sweep is not None)
+        if self._data is not run.data:
+            self._draw_points(run.data)
+        self._draw_boundary(run)
+        xlim, ylim, marks = self._draw_loss(run)
         sweep_key = None if sweep is None else (id(sweep), len(sweep.etas), run.eta)
         if sweep is not None and sweep_key != self._sweep_key:
             self.ax_s.clear()
@@ -178,8 +178,8 @@ def explorer_figure(run, sweep=None, figsize=None):
 
     Parameters
     ----------
-    run : bpcore.explore.Run (e.g. ``ex.run`` from the live explorer)
-    sweep : bpcore.explore.SweepResult, optional (a third panel)
+    run : Run (e.g. ``ex.run`` from the live explorer)
+    sweep : SweepResult, optional (a third panel)
 
     Returns
     -------

@@ -1,0 +1,225 @@
+"""One training run of the explorer, advanced a few epochs at a time, and the η sweep.
+
+A :class:`Run` trains with :func:`bpcore.train.train_epochs`, continuing from its
+current network, epoch count and starting loss each time it is advanced, so a
+run advanced in chunks (what the widget does, drawing between them) gives
+exactly the numbers of one :func:`bpcore.train.train` call with the same seed,
+divergence included. :func:`stream` advances a run in chunks sized to take a
+given time; :func:`lr_sweep` trains one initial network at several η.
+
+Taught in ``notebooks/07_training_on_toy_data.ipynb``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Iterator, Optional
+
+import numpy as np
+
+from ..network import Network
+from ..train import History, mean_cost, train_epochs
+from .settings import SWEEP_ETAS, Data, Settings, make_data, make_network, make_shuffle
+
+__all__ = ["Run", "stream", "SweepResult", "iter_lr_sweep", "lr_sweep"]
+
+
+class Run:
+    """One training run, advanced a chunk of epochs at a time.
+
+    Parameters
+    ----------
+    settings : Settings
+    data : Data, optional (default :func:`~bpcore.explorer.settings.make_data`)
+    net0 : Network, optional (default :func:`~bpcore.explorer.settings.make_network`)
+
+    Attributes
+    ----------
+    net0, net : the initial and the current network (the last finite one if training diverged)
+    history : bpcore.train.History of the whole run
+    eta : float, the current learning rate
+    m : int, the batch size (N for the full batch)
+    rng : numpy.random.Generator of the per-epoch shuffles
+    start_loss : float, mean training cost of ``net0``
+    target : int, the epoch count the current job trains up to
+    eta_changes : list of (epoch, eta), where η was changed mid-run (continue mode)
+    """
+
+    def __init__(self, settings: Settings, data: Optional[Data] = None, net0: Optional[Network] = None):
+        self.settings = settings
+        self.data = make_data(settings) if data is None else data
+        self.net0 = make_network(settings) if net0 is None else net0
+        if tuple(self.net0.sizes) != settings.sizes:
+            raise ValueError(f"net0 has sizes {self.net0.sizes}; the settings need {settings.sizes}")
+        N = self.data.N
+        if settings.batch_size is not None and settings.batch_size > N:
+            raise ValueError(f"batch_size={settings.batch_size} is larger than the N={N} training points "
+                             f"(n={settings.n}, some held out); choose at most {N}, or None for the full batch")
+        self.m = N if settings.batch_size is None else settings.batch_size
+        self.net = self.net0
+        self.eta = settings.eta
+        self.history = History(eta=self.eta, m=self.m, message="Not trained yet.")
+        self.rng = make_shuffle(settings)
+        self.start_loss = mean_cost(self.net0, self.data.x, self.data.y, settings.cost)
+        self.target = settings.epochs
+        self.eta_changes = []
+
+    @property
+    def epoch(self) -> int:
+        """Epochs completed so far."""
+        return self.history.epochs
+
+    @property
+    def diverged(self) -> bool:
+        return self.history.diverged
+
+    @property
+    def done(self) -> bool:
+        """True when the target is reached or training diverged."""
+        return self.history.diverged or self.epoch >= self.target
+
+    def set_eta(self, eta: float) -> None:
+        """Continue from the current weights with a new learning rate.
+
+        Recorded in ``eta_changes``; a diverged run may continue (from the last
+        finite weights, which is what ``net`` holds).
+        """
+        eta = self.settings.replace(eta=eta).eta  # validated like the slider's value
+        if eta != self.eta:
+            self.eta_changes.append((self.epoch, eta))
+        self.eta = self.history.eta = eta
+        if self.history.diverged:
+            self.history.diverged = False
+            self.history.message = f"Continuing from epoch {self.epoch} with η={eta:g}."
+
+    def advance(self, epochs: int = 1) -> int:
+        """Train up to ``epochs`` more epochs (fewer if training diverges); return how many were done.
+
+        Never raises on divergence: ``history.diverged`` and ``history.message``
+        (which names the epoch of the whole run and η, and suggests a smaller
+        one) say what happened, and ``net`` keeps the last finite weights.
+        """
+        if self.history.diverged or epochs < 1:
+            return 0
+        d = self.data
+        steps = train_epochs(self.net, d.x, d.y, cost=self.settings.cost, eta=self.eta, m=self.m,
+                             rng=self.rng, x_val=d.x_val, y_val=d.y_val, start_epoch=self.epoch,
+                             start_loss=self.start_loss)
+        done = 0
+        for epoch in islice(steps, epochs):
+            self.history.add(epoch)
+            if epoch.diverged:
+                return done
+            self.net = epoch.net
+            done += 1
+        self.history.message = f"Trained {self.epoch} epoch(s)."
+        return done
+
+
+def stream(run: Run, tick_seconds: float = 0.05) -> Iterator[Run]:
+    """Advance ``run`` to ``run.target`` epochs, yielding the run after each chunk.
+
+    Chunks are sized so that each takes about ``tick_seconds`` (measured as it
+    goes), so a consumer can draw or handle events between chunks without
+    drawing every epoch. The first chunk is one epoch.
+    """
+    per_epoch = None
+    while not run.done:
+        k = 1 if per_epoch is None else max(1, int(tick_seconds / max(per_epoch, 1e-6)))
+        k = min(k, run.target - run.epoch)
+        t0 = time.perf_counter()
+        done = run.advance(k)
+        if done:
+            per_epoch = (time.perf_counter() - t0) / done
+        yield run
+
+
+def _final(run: Run):
+    """(training, held-out) mean cost after the last finite epoch, or of ``net0`` if there was none."""
+    h, d = run.history, run.data
+    loss = h.loss[-1] if h.loss else run.start_loss
+    val = h.val_loss[-1] if h.val_loss else mean_cost(run.net0, d.x_val, d.y_val, run.settings.cost)
+    return loss, val
+
+
+@dataclass
+class SweepResult:
+    """Final losses of the same initial network trained at several learning rates.
+
+    Attributes
+    ----------
+    etas : ndarray (k,)
+    final_loss, final_val_loss : ndarray (k,)
+        Mean cost after the last finite epoch (the starting loss if none).
+    diverged : ndarray of bool (k,)
+        ``History.diverged``: the loss became NaN/inf or exploded.
+    rose : ndarray of bool (k,)
+        The run ended with a training loss above the starting loss (it got
+        worse without blowing up, e.g. saturated sigmoids).
+    start_loss : float
+    runs : list of Run (each holds its network and history)
+    """
+
+    etas: np.ndarray
+    final_loss: np.ndarray
+    final_val_loss: np.ndarray
+    diverged: np.ndarray
+    rose: np.ndarray
+    start_loss: float
+    runs: list = field(default_factory=list, repr=False)
+
+    @classmethod
+    def from_runs(cls, runs) -> "SweepResult":
+        """Collect the final numbers of finished runs (one per η, the same start)."""
+        runs = list(runs)
+        finals = np.array([_final(r) for r in runs], dtype=float).reshape(-1, 2)
+        return cls(
+            etas=np.array([r.eta for r in runs], dtype=float),
+            final_loss=finals[:, 0], final_val_loss=finals[:, 1],
+            diverged=np.array([r.diverged for r in runs], dtype=bool),
+            rose=np.array([not r.diverged and loss > r.start_loss for r, loss in zip(runs, finals[:, 0])],
+                          dtype=bool),
+            start_loss=runs[0].start_loss if runs else float("nan"), runs=runs)
+
+    @property
+    def best_eta(self) -> float:
+        """η with the lowest final training loss among runs that neither diverged nor rose."""
+        ok = ~(self.diverged | self.rose)
+        if not ok.any():
+            return float("nan")
+        i = np.flatnonzero(ok)[np.argmin(self.final_loss[ok])]
+        return float(self.etas[i])
+
+
+def iter_lr_sweep(settings: Settings, etas=None, data: Optional[Data] = None,
+                  net0: Optional[Network] = None) -> Iterator[Run]:
+    """Yield one finished :class:`Run` per learning rate, all from the same start.
+
+    Every run uses the same data, the same initial weights and the same
+    shuffle seed; only η differs. Default η: :data:`~bpcore.explorer.settings.SWEEP_ETAS`.
+    """
+    etas = SWEEP_ETAS if etas is None else np.asarray(etas, dtype=float)
+    data = make_data(settings) if data is None else data
+    net0 = make_network(settings) if net0 is None else net0
+    for eta in etas:
+        run = Run(settings.replace(eta=float(eta)), data, net0)
+        run.advance(run.target)
+        yield run
+
+
+def lr_sweep(settings: Settings, etas=None, data: Optional[Data] = None,
+             net0: Optional[Network] = None) -> SweepResult:
+    """Train the same initial network at each η and collect the final losses.
+
+    Parameters
+    ----------
+    settings : Settings (its ``eta`` is ignored)
+    etas : array_like, optional; default :data:`~bpcore.explorer.settings.SWEEP_ETAS`
+
+    Returns
+    -------
+    SweepResult
+    """
+    return SweepResult.from_runs(iter_lr_sweep(settings, etas, data, net0))

@@ -1,0 +1,160 @@
+"""Run and the η sweep: chunked training on train_epochs gives one train() call's numbers.
+
+Each test compares against an independent route to the same numbers (one
+``bpcore.train.train`` call, or the same η trained alone), never a stored result.
+"""
+
+import numpy as np
+import pytest
+
+from bpcore.explorer.run import Run, SweepResult, lr_sweep, stream
+from bpcore.explorer.settings import DATASET_NAMES, Settings, cost_choices, make_data, make_network
+from bpcore.train import mean_cost, train
+
+FAST = dict(n=60, hidden_layers=1, width=6, epochs=20)
+#: Full-batch leaky ReLU at η = 10 overflows to NaN after a few epochs (not in epoch 1).
+DIVERGES = dict(dataset="moons", activation="leaky_relu", cost="cross_entropy", eta=10.0,
+                batch_size=None, epochs=30)
+
+
+def _one_call(s):
+    """The same run as Run(s) but with a single bpcore.train.train call."""
+    data, net0 = make_data(s), make_network(s)
+    shuffle = np.random.default_rng(np.random.SeedSequence(s.seed).spawn(2)[1])
+    return train(net0, data.x, data.y, s.cost, s.eta, s.batch_size or data.N, s.epochs, shuffle,
+                 data.x_val, data.y_val)
+
+
+def test_run_in_chunks_equals_one_train_call():
+    s = Settings(epochs=40)
+    run = Run(s)
+    for k in (1, 3, 7, 29):
+        assert run.advance(k) == k
+    net, h = _one_call(s)
+    assert run.epoch == 40 and run.done
+    assert run.history.loss == h.loss and run.history.val_loss == h.val_loss
+    assert run.history.accuracy == h.accuracy and run.history.val_accuracy == h.val_accuracy
+    assert all(np.array_equal(run.net.w[l], net.w[l]) for l in range(1, net.L + 1))
+
+
+@pytest.mark.parametrize("dataset", DATASET_NAMES)
+def test_every_offered_cost_trains(dataset):
+    for _, cost in cost_choices(dataset):
+        run = Run(Settings(dataset=dataset, cost=cost, **FAST))
+        assert run.advance(1) == 1 and run.epoch == 1 and np.isfinite(run.history.loss[0])
+
+
+def test_divergence_in_chunks_is_found_at_the_same_epoch_and_named():
+    s = Settings(**DIVERGES)
+    net, h = _one_call(s)
+    assert h.diverged and 2 < h.epochs + 1 < s.epochs  # diverges mid-run, not at once
+    run = Run(s)
+    while not run.done:
+        run.advance(4)
+    assert run.diverged and run.history.loss == h.loss
+    assert run.history.message == h.message  # the epoch of the whole run, not of the chunk
+    assert f"in epoch {h.epochs + 1} " in run.history.message
+    assert "eta=10" in run.history.message and "smaller" in run.history.message
+    assert all(np.isfinite(run.net.w[l]).all() for l in range(1, run.net.L + 1))
+    assert all(np.array_equal(run.net.w[l], net.w[l]) for l in range(1, net.L + 1))
+    assert run.advance(5) == 0  # a diverged run does not go on by itself
+
+
+def test_continue_with_new_eta_records_the_change():
+    s = Settings(**FAST)
+    run = Run(s)
+    run.advance(10)
+    run.set_eta(1.0)
+    run.target = 20
+    run.advance(10)
+    assert run.eta_changes == [(10, 1.0)] and run.history.eta == 1.0
+    # By hand: 10 epochs at η = 0.1, then 10 at η = 1 with the same shuffle stream.
+    data, net = make_data(s), make_network(s)
+    shuffle = np.random.default_rng(np.random.SeedSequence(s.seed).spawn(2)[1])
+    net, h1 = train(net, data.x, data.y, s.cost, 0.1, s.batch_size, 10, shuffle)
+    net, h2 = train(net, data.x, data.y, s.cost, 1.0, s.batch_size, 10, shuffle)
+    assert np.allclose(run.history.loss, h1.loss + h2.loss, rtol=1e-12)
+
+
+def test_a_diverged_run_may_continue_and_the_message_names_the_new_eta():
+    run = Run(Settings(**DIVERGES))
+    run.advance(30)
+    assert run.diverged
+    epoch = run.epoch
+    run.set_eta(0.01)
+    assert not run.diverged and "Continuing" in run.history.message
+    assert run.eta_changes == [(epoch, 0.01)]
+    done = run.advance(3)
+    assert run.epoch == epoch + done
+    if run.diverged:  # the last finite weights may already be too large: then it says so, with the new η
+        assert "eta=0.01" in run.history.message and f"in epoch {run.epoch + 1} " in run.history.message
+    else:
+        assert done == 3 and np.isfinite(run.history.loss[-1])
+
+
+def test_set_eta_validates_like_the_slider():
+    run = Run(Settings(**FAST))
+    with pytest.raises(ValueError, match="from 0.0001 to 10"):
+        run.set_eta(100.0)
+    assert run.eta == 0.1 and run.eta_changes == []
+
+
+def test_a_batch_larger_than_the_training_points_is_refused():
+    with pytest.raises(ValueError, match="batch_size=50 is larger than the N=30 training points"):
+        Run(Settings(n=40, batch_size=50))
+    assert Run(Settings(n=40, batch_size=None)).m == 30
+    assert Run(Settings(n=40, batch_size=30)).m == 30
+
+
+def test_net0_must_fit_the_settings():
+    with pytest.raises(ValueError, match="net0 has sizes"):
+        Run(Settings(), net0=make_network(Settings(width=4)))
+
+
+def test_stream_reaches_the_target_in_growing_chunks():
+    run = Run(Settings(epochs=60))
+    sizes, last = [], 0
+    for r in stream(run, tick_seconds=0.02):
+        assert r is run
+        sizes.append(r.epoch - last)
+        last = r.epoch
+    assert run.epoch == 60 and sizes[0] == 1 and sum(sizes) == 60
+    assert max(sizes) > 1  # later chunks group several epochs
+
+
+# ---------------------------------------------------------------- sweep
+def test_lr_sweep_uses_one_start_and_marks_divergence():
+    s = Settings(**DIVERGES)
+    etas = [0.01, 0.1, 10.0]
+    sweep = lr_sweep(s, etas)
+    assert list(sweep.etas) == etas and len(sweep.runs) == 3
+    assert all(r.net0 is sweep.runs[0].net0 and r.data is sweep.runs[0].data for r in sweep.runs)
+    assert list(sweep.diverged) == [False, False, True]
+    assert np.all(np.isfinite(sweep.final_loss))
+    assert sweep.start_loss == pytest.approx(mean_cost(sweep.runs[0].net0, sweep.runs[0].data.x,
+                                                       sweep.runs[0].data.y, s.cost))
+    assert sweep.best_eta in (0.01, 0.1)
+    # Each run is the run you would get with that η alone.
+    alone = Run(s.replace(eta=0.1))
+    alone.advance(s.epochs)
+    assert sweep.runs[1].history.loss == alone.history.loss
+
+
+def test_lr_sweep_flags_a_loss_that_rose_without_diverging():
+    sweep = lr_sweep(Settings(epochs=30), [0.1, 10.0])
+    assert not sweep.diverged.any()
+    assert list(sweep.rose) == [False, True]
+    assert sweep.final_loss[1] > sweep.start_loss > sweep.final_loss[0]
+
+
+def test_the_default_sweep_is_the_settings_grid():
+    from bpcore.explorer.settings import SWEEP_ETAS
+
+    sweep = lr_sweep(Settings(n=40, hidden_layers=0, epochs=1, batch_size=None))
+    assert tuple(sweep.etas) == SWEEP_ETAS
+
+
+def test_a_sweep_result_of_no_runs_or_only_failures_has_no_best_eta():
+    assert np.isnan(SweepResult.from_runs([]).best_eta)
+    sweep = lr_sweep(Settings(**DIVERGES), [10.0])
+    assert sweep.diverged.all() and np.isnan(sweep.best_eta)
