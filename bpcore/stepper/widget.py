@@ -90,6 +90,25 @@ def _example_text(walk: Walk) -> str:
             f"y = ({', '.join(f'{v:g}' for v in y)})")
 
 
+def _set_options(toggle, n: int, value) -> None:
+    """Offer 1..n on a picker and select ``value``; None disables it (the step picks nothing there)."""
+    options = [(str(i), i) for i in range(1, n + 1)]
+    if list(toggle.options) != options:
+        toggle.options = options
+    if value is not None:
+        toggle.value = value
+    toggle.disabled = value is None
+
+
+def _log_traceback(path: Path, exc: Exception) -> None:
+    try:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} bpcore.stepper\n")
+            traceback.print_exception(exc, file=log)
+    except OSError:
+        pass  # no log is better than a traceback in the notebook
+
+
 class Stepper:
     """The backward-pass stepper. Create it with :func:`stepper`.
 
@@ -232,19 +251,10 @@ class Stepper:
         try:
             self.index.value = w.index
             sizes, l = w.net.sizes, v.step.layer
-            self._set_options(self.pick_j, sizes[l], v.j, disabled=v.j is None)
-            self._set_options(self.pick_k, sizes[l - 1], v.k, disabled=v.k is None)
+            _set_options(self.pick_j, sizes[l], v.j)
+            _set_options(self.pick_k, sizes[l - 1], v.k)
         finally:
             self._quiet = False
-
-    @staticmethod
-    def _set_options(toggle, n, value, disabled):
-        options = [(str(i), i) for i in range(1, n + 1)]
-        if list(toggle.options) != options:
-            toggle.options = options
-        if value is not None:
-            toggle.value = value
-        toggle.disabled = disabled
 
     def _say(self, text: str, kind: str = "info"):
         colour = "#D55E00" if kind == "error" else "#555555"
@@ -273,12 +283,7 @@ class Stepper:
 
     def _show_error(self, exc: Exception):
         self.last_error = exc
-        try:
-            with open(self.log_path, "a", encoding="utf-8") as log:
-                log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} bpcore.stepper\n")
-                traceback.print_exception(exc, file=log)
-        except OSError:
-            pass  # no log is better than a traceback in the notebook
+        _log_traceback(self.log_path, exc)
         self._say(f"Something went wrong: {type(exc).__name__}: {exc}. The stepper keeps its place; details "
                   f"are in the log file {self.log_path.name}.", "error")
 
