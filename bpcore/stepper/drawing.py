@@ -282,8 +282,8 @@ def step_strip(source, key_steps=KEY_STEPS, j=None, k=None, columns: int = 2):
         raise ValueError(f"none of the key steps {key_steps!r} is a step of this network")
     rows = -(-len(positions) // columns)
     sizes = bp.net.sizes
-    panel_h = 1.9 + 0.42 * max(max(sizes), 3)
-    fig = plt.figure(figsize=(6.0 * columns, panel_h * rows))
+    panel_h = 1.7 + 0.4 * max(max(sizes), 3)
+    fig = plt.figure(figsize=(5.0 * columns, panel_h * rows))
     grid = fig.add_gridspec(rows, columns, left=0.01, right=0.99, top=0.97, bottom=0.01, hspace=0.12,
                             wspace=0.04)
     for n, position in enumerate(positions):
@@ -292,9 +292,10 @@ def step_strip(source, key_steps=KEY_STEPS, j=None, k=None, columns: int = 2):
         cell = grid[n // columns, n % columns].subgridspec(2, 1, height_ratios=(2.6, 1.0), hspace=0.0)
         ax = fig.add_subplot(cell[0])
         _Diagram(ax, sizes, node_size=520.0, font=6.0).show(bp, v, pic)
-        ax.set_title(pretty(f"Step {v.position + 1} of {v.count}: {v.title}"), fontsize=8, weight="bold")
+        ax.set_title(textwrap.fill(pretty(f"Step {v.position + 1} of {v.count}: {v.title}"), 64), fontsize=8,
+                     weight="bold")
         text_ax = fig.add_subplot(cell[1])
         text_ax.set_axis_off()
-        text_ax.text(0.03, 1.0, _equation_text(v, width=100) + "\n" + legend(pic), ha="left", va="top",
+        text_ax.text(0.03, 1.0, _equation_text(v, width=84) + "\n" + legend(pic), ha="left", va="top",
                      fontsize=7.5, transform=text_ax.transAxes)
     return fig
