@@ -39,7 +39,7 @@ from typing import Optional
 import ipywidgets as W
 
 from .drawing import NetworkDiagram, step_strip
-from .steps import Setup, Walk, number
+from .steps import Setup, Walk, number, picture
 
 __all__ = ["Stepper", "stepper", "DEFAULT_LOG", "maths_html", "KEYBOARD_HELP"]
 
@@ -196,12 +196,16 @@ class Stepper:
         return self.walk.view()
 
     def next(self):
-        if not self.walk.next():
+        if self.walk.next():
+            self._say("")
+        else:
             self._say("This is the last step. Replay starts again; New example takes another example.")
         self.refresh()
 
     def back(self):
-        if not self.walk.back():
+        if self.walk.back():
+            self._say("")
+        else:
             self._say("This is the first step: press Next.")
         self.refresh()
 
@@ -228,19 +232,29 @@ class Stepper:
     def refresh(self):
         """Redraw everything for the current step."""
         t0 = time.perf_counter()
-        v, w = self.walk.view(), self.walk
-        key = (w.index, v.position, v.j, v.k)
-        if key not in self._frames:
-            if len(self._frames) >= _FRAME_CACHE:
-                self._frames.clear()
-            self._frames[key] = self.diagram.render(w.bp, v, w.picture())
+        v = self.walk.view()
+        frame = self._frame(v.position)
         self._sync_controls(v)
         self.equation.value = _equation_html(v)
         self.check.value = _check_html(v)
         self.progress.value = (f"<b>Step {v.position + 1} of {v.count}</b> · {v.step.phase} · "
                                f"{html.escape(v.step.name)}")
-        self.plot.value = self._frames[key]
+        self.plot.value = frame
         self.draw_seconds.append(time.perf_counter() - t0)
+        if self._home_loop is not None and not self.walk.at_end:
+            # Draw the next step while the learner reads this one, so Next only sends a PNG.
+            self._home_loop.call_soon(self._guard(self._frame, self.walk.position + 1))
+
+    def _frame(self, position: int) -> bytes:
+        """The PNG of the step at ``position`` for the current pick, drawn once and kept."""
+        w = self.walk
+        v = w.view(position)
+        key = (w.index, position, v.j, v.k)
+        if key not in self._frames:
+            if len(self._frames) >= _FRAME_CACHE:
+                self._frames.clear()
+            self._frames[key] = self.diagram.render(w.bp, v, picture(w.bp, position))
+        return self._frames[key]
 
     # ------------------------------------------------------------------ plumbing
     def _sync_controls(self, v):

@@ -134,6 +134,29 @@ def test_a_revisited_step_is_not_drawn_again(st, monkeypatch):
     assert len(calls) == 1
 
 
+def test_the_next_frame_is_drawn_ahead_on_the_event_loop(tmp_path):
+    async def scenario():
+        st = stepper(index=5, log_path=tmp_path / "log")
+        await asyncio.sleep(0.01)                 # the loop draws step 2 while step 1 is read
+        calls = []
+        render = st.diagram.render
+        st.diagram.render = lambda *a: calls.append(1) or render(*a)
+        st.buttons["next"].click()
+        await asyncio.sleep(0.01)
+        return st, calls
+
+    st, calls = asyncio.run(scenario())
+    assert st.walk.position == 1 and len(calls) == 1      # step 2 came from the cache; step 3 drawn ahead
+    assert (5, 2, 1, None) in st._frames and st.last_error is None
+
+
+def test_a_move_clears_the_message_of_the_end(st):
+    _press(st, "back")
+    assert "first step" in st.status.value
+    _press(st, "next")
+    assert "first step" not in st.status.value and st.walk.position == 1
+
+
 def test_an_error_in_a_callback_is_a_message_and_its_traceback_goes_to_the_log(st, tmp_path, capsys, monkeypatch):
     def broken():
         raise RuntimeError("boom")
