@@ -90,6 +90,11 @@ def _example_text(walk: Walk) -> str:
             f"y = ({', '.join(f'{v:g}' for v in y)})")
 
 
+def _title_html(walk: Walk) -> str:
+    return (f"<b>Backward-pass stepper</b> · {html.escape(walk.setup.describe())} · "
+            f"{maths_html(_example_text(walk))}")
+
+
 def _set_options(toggle, n: int, value) -> None:
     """Offer 1..n on a picker and select ``value``; None disables it (the step picks nothing there)."""
     options = [(str(i), i) for i in range(1, n + 1)]
@@ -118,15 +123,10 @@ class Stepper:
     index : int, optional — the example; None draws one from ``setup.example_seed``
     log_path : where tracebacks of errors in callbacks go (default :data:`DEFAULT_LOG`)
 
-    Attributes
-    ----------
-    walk : the :class:`~bpcore.stepper.steps.Walk` (state without widgets)
-    buttons : dict back, next, replay, new of ipywidgets.Button
-    pick_j, pick_k : ToggleButtons for the neuron j and the weight's k
-    index : BoundedIntText with the example's index
-    plot, equation, check, progress, status, box : the widgets shown
-    last_error : the last exception caught in a callback, or None
-    draw_seconds : seconds each refresh took
+    Attributes: ``walk`` (the :class:`~bpcore.stepper.steps.Walk`), ``buttons`` (back, next, replay,
+    new), ``pick_j``, ``pick_k``, ``index``, the shown ``plot``, ``equation``, ``check``,
+    ``progress``, ``status`` and ``box``, ``last_error`` (the last exception caught in a callback)
+    and ``draw_seconds`` (seconds each refresh took).
     """
 
     def __init__(self, setup: Optional[Setup] = None, *, index: Optional[int] = None, log_path=None):
@@ -259,8 +259,7 @@ class Stepper:
     # ------------------------------------------------------------------ plumbing
     def _sync_controls(self, v):
         w = self.walk
-        self.title.value = (f"<b>Backward-pass stepper</b> · {html.escape(w.setup.describe())} · "
-                            f"{maths_html(_example_text(w))}")
+        self.title.value = _title_html(w)
         self._quiet = True
         try:
             self.index.value = w.index
