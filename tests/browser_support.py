@@ -1,4 +1,4 @@
-"""A private JupyterLab server and headless Chromium for the real-browser test.
+"""A private JupyterLab server and headless Chromium for the real-browser tests.
 
 Follows the recipe in the project's browser-test notes: JupyterLab on
 127.0.0.1 with a random token, a temporary COPY of the notebooks as its root
@@ -6,6 +6,10 @@ Follows the recipe in the project's browser-test notes: JupyterLab on
 user settings that stop the news toast and the kernel dialog, Debian's
 /usr/bin/chromium driven by Playwright through ``executable_path`` (never
 ``playwright install``). Only processes started here are stopped, by PID.
+
+:func:`require_browser` applies the tests' rule for a missing browser (skip locally, fail
+when CI=true); :func:`open_and_run_all` opens a notebook, clears its stored outputs and runs
+every cell; :func:`tab_to` moves the keyboard focus with Tab alone.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-extensions",
 ]
 INSTALL_HINT = "install it with `apt-get install chromium` (Debian/Ubuntu); never `playwright install`"
+IN_CI = os.environ.get("CI") == "true"
 
 
 def find_chromium():
@@ -167,3 +172,51 @@ def save_failure_artifacts(page, server, label: str) -> list:
         log.write_text(server.log(), encoding="utf-8")
         saved.append(log)
     return saved
+
+
+def require_browser() -> str:
+    """Chromium's path; without Chromium or Playwright skip with the reason, or fail when CI=true."""
+    import pytest
+
+    problems = []
+    chromium = find_chromium()
+    if chromium is None:
+        problems.append(f"Chromium not found: {INSTALL_HINT}")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the Python package playwright is missing: pip install -r requirements.txt")
+    if problems:
+        message = "; ".join(problems)
+        if IN_CI:
+            pytest.fail(f"real-browser test cannot run in CI: {message}", pytrace=False)
+        pytest.skip(message)
+    return chromium
+
+
+def open_and_run_all(page, server, notebook: Path, expect, done_text: str) -> None:
+    """Open ``notebook``, wait for its idle kernel, clear the stored outputs, run all cells, and
+    wait until an output containing ``done_text`` appears and the kernel is idle again."""
+    n_cells = len(json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"])
+    page.goto(server.notebook_url(Path(notebook).name))
+    expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(n_cells)
+    expect(page.locator("[data-jp-item-name='kernelName'] jp-button")).to_have_attribute(
+        "aria-label", "Python 3 (ipykernel)")
+    expect(page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute("data-status", "idle")
+    page.locator("li.lm-MenuBar-item", has_text="Edit").click()  # stale outputs must not satisfy a wait
+    page.locator("#jp-mainmenu-edit li[data-command='editmenu:clear-all']").click()
+    expect(page.locator(".jp-Notebook .jp-OutputArea-output")).to_have_count(0)
+    page.locator("li.lm-MenuBar-item", has_text="Run").click()
+    page.locator("#jp-mainmenu-run li[data-command='runmenu:run-all']").click()
+    expect(page.locator(".jp-Notebook .jp-OutputArea-output", has_text=done_text)).to_have_count(1)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute("data-status", "idle")
+
+
+def tab_to(page, selector: str, backwards: bool = False, limit: int = 12) -> int:
+    """Press Tab (Shift+Tab) until the focused element is inside ``selector``; returns the presses."""
+    inside = f"() => !!(document.activeElement && document.activeElement.closest({json.dumps(selector)}))"
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        if page.evaluate(inside):
+            return presses
+    raise AssertionError(f"{selector} not reached with {limit} presses of {'Shift+' if backwards else ''}Tab")

@@ -17,35 +17,13 @@ in CI (CI=true), where it fails. The key-press latencies are written to
 test-artifacts/browser/latency.txt.
 """
 
-import os
 from pathlib import Path
 
-import pytest
-
 from bpcore.explorer import Run, Settings, loss_text
-from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, INSTALL_HINT, LabServer, find_chromium, \
-    save_failure_artifacts
+from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, LabServer, require_browser, save_failure_artifacts
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_training_on_toy_data.ipynb"
-IN_CI = os.environ.get("CI") == "true"
 WAIT_MS = 90_000  # selector waits on a loaded 2-core machine (never sleeps)
-
-
-def _require_browser():
-    problems = []
-    chromium = find_chromium()
-    if chromium is None:
-        problems.append(f"Chromium not found: {INSTALL_HINT}")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problems.append("the Python package playwright is missing: pip install -r requirements.txt")
-    if problems:
-        message = "; ".join(problems)
-        if IN_CI:
-            pytest.fail(f"real-browser test cannot run in CI: {message}", pytrace=False)
-        pytest.skip(message)
-    return chromium
 
 
 # Records, in the page, when the key went down and when the plot and the loss text first changed
@@ -76,7 +54,7 @@ def _final_text(eta: float) -> str:
 
 
 def test_learning_rate_slider_retrains_in_the_browser(tmp_path):
-    chromium = _require_browser()
+    chromium = require_browser()
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=WAIT_MS)
