@@ -10,6 +10,7 @@ import bpcore.feedback as fb
 PUBLIC = ["Feedback", "SLIPS", "check_forward", "check_bp1", "check_cross_entropy_delta", "check_bp2",
           "check_bp3", "check_bp4", "check_numerical_gradient", "check_update_parameter", "check_sgd_epoch",
           "check_update_ratio", "check_xavier_init"]
+PUBLIC += ["check_deltas", "check_linear_delta", "check_minibatch_step", "check_edge_of_stability"]  # 03, 06
 
 
 def test_public_names():

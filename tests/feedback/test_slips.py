@@ -3,9 +3,11 @@
 from pathlib import Path
 
 from bpcore.feedback import SLIPS, engine, equations, gradient_checking, initialisation, training
+from bpcore.feedback import backward_pass, curvature
 from bpcore.feedback.slips import Slip
 
 CHECKER_MODULES = (equations, gradient_checking, initialisation, training)
+CHECKER_MODULES += (backward_pass, curvature)  # notebooks 03 and 06
 
 
 def test_every_description_is_one_plain_line():
