@@ -15,7 +15,8 @@ BP4    ∂C/∂w^l, from the numerical δ^l        perturb w^l
 Feeding each equation the numerical (trusted) version of its input isolates
 it: a bug in BP1 does not make BP2, BP3 or BP4 fail too, so the report names
 the equation that is wrong. :func:`check_backward` checks a whole backward
-pass end to end, and :func:`check_update_step` checks the update rule.
+pass end to end, and :func:`check_update_step` a training step: backprop's
+gradients through the update rule, against a step built from finite differences.
 
 Conventions, after CS231n's ``gradient_check.py`` and deeplearning.ai:
 
@@ -434,29 +435,39 @@ def check_update_step(
     cost="quadratic",
     *,
     update_fn=update_parameter,
+    backward_fn=backprop.backward,
     eta: float = 0.5,
     h: float = DEFAULT_H,
     tol: float = DEFAULT_TOL,
 ) -> GradCheckReport:
-    """Check the update rule p → p − (η/m) Σ_x ∂C_x/∂p against finite differences.
+    """Check a training step p → p − (η/m) Σ_x ∂C_x/∂p against finite differences.
 
-    For each layer's w^l and b^l, the summed gradient is computed by finite
-    differences, passed to ``update_fn(p, grad_sum, eta, m)``, and the result
-    compared with p − (η/m)·grad_sum. The batch size m is x's column count
-    (use m ≥ 2 so that a missing 1/m shows). ``quantity`` reads "w^l" or "b^l".
+    For each layer's w^l and b^l, ``update_fn(p, grad_sum, eta, m)`` is given
+    backprop's summed gradient (``backward_fn(net, x, y, cost).grad_w[l]`` and
+    ``.grad_b[l]``), and the step it makes, p_new − p, is compared with
+    −(η/m)·g_num, where g_num is Σ_x ∂C_x/∂p computed independently by central
+    differences. So the check fails when the update rule is wrong (a missing
+    1/m, a wrong sign, ...) *or* when the gradients it was given are. The batch
+    size m is x's column count (use m ≥ 2 so that a missing 1/m shows).
+    ``quantity`` reads "w^l" or "b^l".
 
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
     net, x, y, cost, notes = _prepare(net, x, y, cost)
     m = x.shape[1]
     num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
+    try:
+        grads, failure = backward_fn(net, x.copy(), y.copy(), cost), None
+    except Exception as exc:  # the implementation under test is arbitrary code
+        grads, failure = None, exc
     checks = []
     for l in range(1, net.L + 1):
-        for name, p, g in (("w", net.w[l], num_w[l]), ("b", net.b[l], num_b[l])):
-            expected = p - (eta / m) * g
+        for name, p, num in (("w", net.w[l], num_w[l]), ("b", net.b[l], num_b[l])):
+            def step(l=l, name=name, p=p):
+                if failure is not None:
+                    raise failure
+                grad_sum = np.array(getattr(grads, f"grad_{name}")[l], dtype=np.float64)
+                return np.asarray(update_fn(p.copy(), grad_sum, eta, m)) - p
             # Compare the *steps*, p_new − p, so the error is relative to the step size.
-            checks.append(_compare(
-                "update", l, f"{name}^{l}",
-                lambda p=p, g=g: np.asarray(update_fn(p.copy(), g.copy(), eta, m)) - p,
-                expected - p, tol))
+            checks.append(_compare("update", l, f"{name}^{l}", step, -(eta / m) * num, tol))
     return GradCheckReport(checks, tol, h, notes)

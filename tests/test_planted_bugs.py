@@ -245,3 +245,33 @@ def test_composed_correct_backward_equals_bpcores():
     for l in range(1, net.L + 1):
         np.testing.assert_allclose(ours.grad_w[l], theirs.grad_w[l], rtol=1e-13, atol=1e-16)
         np.testing.assert_allclose(ours.grad_b[l], theirs.grad_b[l], rtol=1e-13, atol=1e-16)
+
+
+# --- the update check compares with finite differences, not with its own input --------
+
+
+@pytest.mark.parametrize("keyword, buggy, shape, equation", BUGS,
+                         ids=[f"{b.__name__}-{'square' if s is SQUARE else 'nonsquare'}"
+                              for _, b, s, _ in BUGS])
+def test_update_check_fails_when_the_gradients_it_is_given_are_wrong(keyword, buggy, shape, equation):
+    """A correct update fed a buggy backward pass's gradients must not pass: the step is
+    compared with −(η/m) times finite-difference gradients computed on their own."""
+    net, x, y = problem(**shape)
+    assert check_update_step(net, x, y, update_fn=update_correct, backward_fn=backward_from()).passed
+    report = check_update_step(net, x, y, update_fn=update_correct,
+                               backward_fn=backward_from(**{keyword: buggy}))
+    assert report.failing_equations == ["update"]
+
+
+def test_update_check_fails_for_gradients_of_another_batch():
+    net, x, y = problem(**NON_SQUARE)
+    other = lambda net, x_, y_, cost: backprop.backward(net, x_[:, ::-1] * 0.5, y_, cost)
+    assert not check_update_step(net, x, y, backward_fn=other).passed
+
+
+def test_update_check_reports_a_backward_pass_that_raises():
+    def broken(net, x, y, cost):
+        raise ValueError("matmul: shapes do not fit")
+    net, x, y = problem(**NON_SQUARE)
+    report = check_update_step(net, x, y, backward_fn=broken)
+    assert not report.passed and all("raised ValueError" in c.error for c in report.checks)

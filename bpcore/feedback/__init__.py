@@ -19,10 +19,14 @@ checker                                learner's function                       
 :func:`check_bp1`                      ``(z_L, a_L, y) -> delta_L``                02
 :func:`check_cross_entropy_delta`      ``(z_L, a_L, y) -> delta_L``                02, 08
 :func:`check_bp2`                      ``(w_next, delta_next, z_l) -> delta_l``    03
+:func:`check_deltas`                   ``(net, x, y) -> [None, δ^1, ..., δ^L]``    03
+:func:`check_linear_delta`             ``(net, delta_L) -> delta_1``               03
 :func:`check_bp3`                      ``(delta_l) -> grad_b``                     04
 :func:`check_bp4`                      ``(delta_l, a_prev) -> grad_w``             04
 :func:`check_numerical_gradient`       ``(f, p, h) -> grad``                       05
 :func:`check_update_parameter`         ``(p, grad_sum, eta, m) -> p_new``          06
+:func:`check_minibatch_step`           ``(net, example_grads, eta) -> net``        06
+:func:`check_edge_of_stability`        ``(H) -> 2/λ_max``                          06
 :func:`check_sgd_epoch`                ``(net, x, y, cost, eta, m, rng) -> net``   07
 :func:`check_update_ratio`             ``(net, grads, eta, m) -> [None, r_1..]``   07
 :func:`check_xavier_init`              ``(n_in, n_out, rng) -> w``                 09
@@ -37,7 +41,8 @@ function, writing the verdict), :mod:`~bpcore.feedback.slips` (the
 catalogue), :mod:`~bpcore.feedback.problems` (the seeded test problems), and
 the checkers by topic: :mod:`~bpcore.feedback.equations`,
 :mod:`~bpcore.feedback.gradient_checking`, :mod:`~bpcore.feedback.training`,
-:mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.costs`.
+:mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.costs`, :mod:`~bpcore.feedback.backward_pass`,
+:mod:`~bpcore.feedback.curvature`.
 """
 
 from .engine import Feedback
@@ -49,6 +54,10 @@ from .training import check_sgd_epoch, check_update_parameter, check_update_rati
 # notebooks 08 and 09
 from .costs import check_hidden_delta_sizes, check_softmax_delta, check_softmax_delta_long
 from .initialisation import check_delta_bound
+# notebooks 03 and 06: the backward sweep, a linear chain, a minibatch step, the edge of stability
+from .backward_pass import check_deltas, check_linear_delta
+from .curvature import check_edge_of_stability
+from .training import check_minibatch_step
 
 __all__ = [
     "Feedback",
@@ -69,4 +78,9 @@ __all__ = [
     "check_softmax_delta_long",
     "check_hidden_delta_sizes",
     "check_delta_bound",
+    # notebooks 03 and 06
+    "check_deltas",
+    "check_linear_delta",
+    "check_minibatch_step",
+    "check_edge_of_stability",
 ]

@@ -251,8 +251,9 @@ BP2 = Spec(
     checker="check_bp2", equation="BP2", formula="δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l)",
     notebook="03_backpropagating_the_error_bp2.ipynb", reference="bpcore.backprop.backpropagate_error",
     arg_names=("w_next", "delta_next", "z_l"), out_names=("delta_l",), out_shapes=("(n_l, m), like z_l",),
-    shape_hint="(w^{l+1})^T δ^{l+1} multiplies (n_l, n_{l+1}) @ (n_{l+1}, m): a shape mismatch in this "
-               "matrix product usually means a missing transpose (w_next.T). And ⊙ is elementwise: *, not @.",
+    shape_hint="(w^{l+1})^T δ^{l+1} multiplies (n_l, n_{l+1}) by (n_{l+1}, m): a shape mismatch in this "
+               "matrix product usually means a missing transpose, on w^{l+1} (section 1, 'Why the "
+               "transpose'). And ⊙ is the elementwise product, not a matrix product.",
     fd_what="finite differences of C with respect to z^l")
 
 
@@ -268,18 +269,21 @@ def _wT(w, d):
 BP2_SLIPS = [
     Slip(id="sigma_prime_of_a", variant=lambda c: _bp2_with(c, _wT, lambda z: sigmoid_prime(sigmoid(z))),
          explain="Your result equals ((w^{l+1})^T δ^{l+1}) ⊙ σ'(a^l), with σ'(a^l) in place of "
-                 "σ'(z^l): σ' takes the weighted input z, not the activation a. Use sigmoid_prime(z_l)."),
+                 "σ'(z^l): σ' takes the weighted input z, not the activation a (section 1, 'Which σ'')."),
     Slip(id="derivative_form_on_z", variant=lambda c: _bp2_with(c, _wT, lambda z: z * (1 - z)),
          explain="Your result uses z^l(1 − z^l) for σ'(z^l). For the sigmoid σ'(z) = σ(z)(1 − σ(z)) = "
-                 "a(1 − a): the formula in terms of a must get a = σ(z), not z. Use sigmoid_prime(z_l)."),
+                 "a(1 − a): that formula is written in terms of a = σ(z), so given z it needs σ(z) "
+                 "first, not z itself (notebook 01)."),
     Slip(id="missing_transpose", variant=lambda c: _bp2_with(c, lambda w, d: w @ d, sigmoid_prime),
          explain="Your result equals (w^{l+1} δ^{l+1}) ⊙ σ'(z^l): the transpose is missing. w^{l+1} "
                  "has shape (n_{l+1}, n_l) and carries signals forwards, from layer l to l+1; the error "
-                 "goes backwards, from l+1 to l, through (w^{l+1})^T: (n_l, n_{l+1}) @ (n_{l+1}, m) = "
-                 "(n_l, m). Use w_next.T @ delta_next."),
+                 "goes backwards, from l+1 to l, through (w^{l+1})^T: (n_l, n_{l+1}) times (n_{l+1}, m) "
+                 "gives (n_l, m) (section 1, 'Why the transpose'). With n_l = n_{l+1} the missing "
+                 "transpose raises no error, it just gives wrong numbers."),
     Slip(id="missing_sigma_prime", variant=lambda c: _bp2_with(c, _wT, lambda z: 1.0),
          explain="Your result equals (w^{l+1})^T δ^{l+1}: the factor σ'(z^l) is missing. By the chain "
-                 "rule, z^{l+1} depends on z^l through a^l = σ(z^l), which contributes σ'(z^l)."),
+                 "rule, z^{l+1} depends on z^l through a^l = σ(z^l), which contributes σ'(z^l) "
+                 "(section 1)."),
     Slip(id="sigma_not_prime", variant=lambda c: _bp2_with(c, _wT, sigmoid),
          explain="Your result uses σ(z^l) (= a^l) where its derivative σ'(z^l) belongs."),
     Slip(id="wrong_sign", variant=lambda c: -c.expected[0],
@@ -288,8 +292,8 @@ BP2_SLIPS = [
          explain="Your result is the transpose of δ^l. δ^l has one row per neuron of layer l and one "
                  "column per example: shape (n_l, m), like z^l."),
     Slip(id="divided_by_m", variant=lambda c: c.expected[0] / c.extra["m"],
-         explain="Your result is δ^l divided by m. δ^l is per example; the 1/m belongs to the update "
-                 "rule."),
+         explain="Your result is δ^l divided by m. δ^l is per example, one column each; the 1/m belongs "
+                 "to the update rule (notebook 06)."),
 ]
 
 

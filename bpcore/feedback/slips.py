@@ -92,6 +92,21 @@ SLIPS = {
     "exponent_off_by_one": "the power of 1/4 off by one (one factor σ' per hidden layer, L − 1 in all)",
     "sum_not_product": "the norms added instead of multiplied",
     "spectral_norm": "the spectral norm (largest singular value) instead of the Frobenius norm",
+    # -- the backward sweep and a linear chain (notebook 03)
+    "not_indexed_by_layer": "the list of δ^l lacks the empty slot 0, so delta[l] is not δ^l",
+    "stopped_early": "the backward loop stopped before layer 1",
+    "sigma_prime_of_next_layer": "σ'(z^{l+1}) in place of σ'(z^l)",
+    "reversed_product": "the transposed weight matrices multiplied in the reverse order",
+    "extra_layer": "one weight matrix too many in the product (w^1 included)",
+    # -- the update rule, a minibatch step, the edge of stability (notebook 06)
+    "changed_in_place": "an argument changed in place (e.g. with -=), so the caller's array changed too",
+    "overwrote_instead_of_adding": "the loop overwrote its running sum instead of adding to it",
+    "divided_by_m_twice": "the sum divided by m twice (averaged first, then η/m)",
+    "missing_bias_update": "the biases left unchanged: only the weights updated",
+    "unchanged_network": "the network returned unchanged",
+    "edge_from_smallest": "2/λ_min (the flattest direction) instead of 2/λ_max",
+    "one_over_lambda": "1/λ_max (one step to the minimum) instead of the edge 2/λ_max",
+    "diagonal_as_eigenvalues": "the diagonal entries of H taken for its eigenvalues",
 }
 
 

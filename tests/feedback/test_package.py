@@ -12,6 +12,7 @@ PUBLIC = ["Feedback", "SLIPS", "check_forward", "check_bp1", "check_cross_entrop
           "check_update_ratio", "check_xavier_init",
           # notebooks 08 and 09
           "check_softmax_delta", "check_softmax_delta_long", "check_hidden_delta_sizes", "check_delta_bound"]
+PUBLIC += ["check_deltas", "check_linear_delta", "check_minibatch_step", "check_edge_of_stability"]  # 03, 06
 
 
 def test_public_names():

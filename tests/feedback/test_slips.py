@@ -3,10 +3,12 @@
 from pathlib import Path
 
 from bpcore.feedback import SLIPS, engine, equations, gradient_checking, initialisation, training
+from bpcore.feedback import backward_pass, curvature
 from bpcore.feedback import costs as cost_checkers
 from bpcore.feedback.slips import Slip
 
 CHECKER_MODULES = (equations, gradient_checking, initialisation, training, cost_checkers)
+CHECKER_MODULES += (backward_pass, curvature)  # notebooks 03 and 06
 
 
 def test_every_description_is_one_plain_line():
