@@ -44,7 +44,7 @@ import numpy as np
 from .activations import get_activation, sigmoid, sigmoid_prime
 from .backprop import backward, backpropagate_error, bias_gradient, output_error, weight_gradient
 from .costs import CrossEntropyCost, QuadraticCost
-from .gradcheck import cost_from_z, numerical_gradient, relative_error
+from .gradcheck import cost_from_z, numerical_gradient, relative_error, total_cost
 from .network import Network, forward, init_network, init_scale
 from .update import update_parameter
 
@@ -500,7 +500,7 @@ def _numeric_delta(net, g, l, y, cost):
 
 def _numeric_param(net, x, y, cost, p):
     cost_cls = QuadraticCost if cost == "quadratic" else CrossEntropyCost
-    return numerical_gradient(lambda: cost_cls.value(forward(net, x, validate=False)[1][-1], y), p)
+    return numerical_gradient(lambda: total_cost(net, x, y, cost_cls), p)
 
 
 def _sp(z):
@@ -1051,7 +1051,7 @@ def check_numerical_gradient(fn) -> Feedback:
         p = net.w[1]
 
         def f(net=net, x=x, y=y):
-            return QuadraticCost.value(forward(net, x, validate=False)[1][-1], y)
+            return total_cost(net, x, y, QuadraticCost)
 
         expected = numerical_gradient(f, p, h)
         cases.append(_Case(f"p = w^1 of shape {_fmt_shape(p.shape)}, h = 1e-4", (f, p, h),

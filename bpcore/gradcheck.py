@@ -1,4 +1,4 @@
-"""Finite-difference checks of each backprop equation on its own.
+"""Finite-difference checks of each backprop equation on its own, with a resolution.
 
 The usual gradient check compares only the final ∂C/∂w with finite differences;
 when it fails you know *something* is wrong, not what. Here every equation is
@@ -13,24 +13,57 @@ BP4    ∂C/∂w^l, from the numerical δ^l        perturb w^l
 =====  =====================================  =========================================
 
 Feeding each equation the numerical (trusted) version of its input isolates
-it: a bug in BP1 does not make BP2, BP3 or BP4 fail too, so the report names
+it: a bug in BP1 does not make BP2, BP3 or BP4 wrong too, so the report names
 the equation that is wrong. :func:`check_backward` checks a whole backward
 pass end to end, and :func:`check_update_step` checks the update rule.
 
-Conventions, after CS231n's ``gradient_check.py`` and deeplearning.ai:
+**What finite differences can resolve.** A central difference
+(C(p + h) − C(p − h)) / 2h is off by two things:
 
-* central differences, (C(p + h) − C(p − h)) / 2h, default h = 1e-6 in float64;
-  the perturbed array is restored in a ``finally`` block;
+* round-off: each computed C is off by up to ε·S, where ε = 2.2e-16 and S adds
+  up the size of everything C is made of (the cost terms of all m examples,
+  and the products w^k a^{k−1} of every layer weighted by |δ^k|, the amount
+  their rounding moves C); dividing by h gives ε·S/h, which grows as h shrinks;
+* truncation: (h²/6)·f''', which grows with h. It is measured, not guessed: the
+  difference between the central differences at h and at 10h is 99 times it.
+
+Their sum is the resolution at that h (the error against h is a V, notebook 05).
+The equation's own arithmetic adds rounding too (ε times the size of the
+products it forms), and an equation fed a numerical input inherits that
+input's error. Each check compares elementwise against
+
+    allowed = SAFETY · (finite-difference error + equation rounding) + tol · (|g| + |g_num|)
+
+and gives one of three verdicts:
+
+* **agrees**: every difference is within ``allowed``, and the gradient is larger
+  than its resolution, so a wrong sign or factor would have shown;
+* **wrong**: some difference exceeds ``allowed``;
+* **cannot tell** at this h: the gradient itself is below the resolution (too
+  small to tell right from wrong; the reason says why and what to try), or
+  it differs only where some z lies within h of a ReLU kink, where a central
+  difference averages the two slopes. A gradient below what finite
+  differences can resolve is never called wrong.
+
+**The step h.** ``h=None`` (the default) chooses h per check: it starts at
+1e-5 (near ε^(1/3), the bottom of the V in float64) and moves along
+1e-7, 1e-6, ..., 1e-2 by factors of 10 while the estimated error keeps falling
+(a larger h when round-off dominates, a smaller one when truncation does),
+stopping once the resolution is far finer than ``tol`` needs. A number uses
+exactly that h everywhere. Each check reports the h it used.
+
+Other conventions:
+
 * C is the cost summed over the batch, Σ_x C_x, so that its derivatives are the
   summed gradients that :func:`bpcore.backprop.backward` returns;
-* ``rel_error = ‖g − g_num‖ / max(floor, ‖g‖ + ‖g_num‖)`` with floor 1e-12, so two
-  near-zero gradients do not make a huge ratio; the worst single element and
-  its own elementwise relative error are reported too;
-* elements of z within h of a ReLU kink are counted in ``near_kink``: a
-  mismatch there is expected, not a bug;
+* ``rel_error = ‖g − g_num‖ / max(floor, ‖g‖ + ‖g_num‖)`` (floor 1e-12) is
+  reported with every check, for comparison with the usual 1e-7 rule of thumb;
+  the verdict does not depend on it alone;
+* the sizes |δ^k| in the round-off estimate come from bpcore's own backward
+  pass; they only set the resolution, never the reference values;
 * **float32 is upcast**: finite differences in float32 are swamped by round-off
-  (ε ≈ 1e-7, so C(p ± h) differ in their last digits), so the checker copies the
-  network and data to float64 and records that in ``report.notes``.
+  (ε ≈ 1.2e-7), so the checker copies the network and data to float64 and
+  records that in ``report.notes``.
 
 Nothing is printed; everything comes back as data (:class:`GradCheckReport`).
 
@@ -39,23 +72,30 @@ Taught in ``notebooks/05_gradient_checking.ipynb`` (and used in 02–04).
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
 
 from . import backprop
-from .costs import validate_cost_output, get_cost
+from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network, forward
 from .update import update_parameter
-from .validation import validate_x, validate_y
+from .validation import validate_eta, validate_x, validate_y
 
 __all__ = [
     "DEFAULT_H",
     "DEFAULT_TOL",
+    "STEPS",
+    "SAFETY",
+    "AGREES",
+    "WRONG",
+    "CANNOT_TELL",
     "numerical_gradient",
     "relative_error",
     "cost_from_z",
+    "total_cost",
     "numerical_deltas",
     "numerical_parameter_gradients",
     "EquationCheck",
@@ -65,9 +105,13 @@ __all__ = [
     "check_update_step",
 ]
 
-DEFAULT_H = 1e-6
+DEFAULT_H = 1e-5          # the plain finite-difference helpers' step; where h=None starts
+STEPS = (1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)   # the steps h=None may choose from
 DEFAULT_TOL = 1e-7
+SAFETY = 4.0              # allowed differences are this many times the estimated error
 ERROR_FLOOR = 1e-12
+EPS = float(np.finfo(np.float64).eps)
+AGREES, WRONG, CANNOT_TELL = "agrees", "wrong", "cannot tell"
 
 
 def numerical_gradient(f: Callable[[], float], p: np.ndarray, h: float = DEFAULT_H):
@@ -123,10 +167,157 @@ def cost_from_z(net: Network, z_l, l: int, y, cost) -> float:
     y : ndarray, shape (n_L, m)
     cost : cost class or name
     """
-    a = net.sigma(l)(z_l)
+    cost = get_cost(cost)
+    z = z_l
+    a = net.sigma(l)(z)
     for k in range(l + 1, net.L + 1):
-        a = net.sigma(k)(net.w[k] @ a + net.b[k])
-    return get_cost(cost).value(a, y)
+        z = net.w[k] @ a + net.b[k]
+        a = net.sigma(k)(z)
+    return cost.value(z, a, y)
+
+
+def total_cost(net: Network, x, y, cost) -> float:
+    """Σ_x C_x for inputs x (n_0, m) and targets y (n_L, m), not validated (for finite differences)."""
+    z, a = forward(net, x, validate=False)
+    return get_cost(cost).value(z[-1], a[-1], y)
+
+
+def numerical_deltas(net, z, y, cost, h: float = DEFAULT_H) -> list:
+    """δ^l = ∂(Σ_x C_x)/∂z^l by central differences in z^l, for l = 1..L.
+
+    z is the forward pass's list (``z[l]`` of shape (n_l, m)); ``cost`` a cost class.
+    Returns a list indexed like the network (slot 0 None), ``delta[l]`` of shape (n_l, m).
+    Taught in ``notebooks/05_gradient_checking.ipynb``.
+    """
+    return [None] + [numerical_gradient(*_delta_problem(net, z, y, cost, l), h)
+                     for l in range(1, net.L + 1)]
+
+
+def numerical_parameter_gradients(net, x, y, cost, h: float = DEFAULT_H):
+    """∂(Σ_x C_x)/∂w^l and ∂(Σ_x C_x)/∂b^l by central differences, for l = 1..L.
+
+    x (n_0, m) and y (n_L, m) already validated; ``cost`` a cost class. Returns
+    (grad_w, grad_b), lists indexed like the network, shapes of w^l and b^l.
+    Taught in ``notebooks/05_gradient_checking.ipynb``.
+    """
+    f = _total_cost_of(net, x, y, cost)
+    grad_w = [None] + [numerical_gradient(f, net.w[l], h) for l in range(1, net.L + 1)]
+    grad_b = [None] + [numerical_gradient(f, net.b[l], h) for l in range(1, net.L + 1)]
+    return grad_w, grad_b
+
+
+def _delta_problem(net, z, y, cost, l):
+    z_l, cost = np.array(z[l], dtype=np.float64), get_cost(cost)
+    return (lambda: cost_from_z(net, z_l, l, y, cost)), z_l
+
+
+def _total_cost_of(net, x, y, cost):
+    cost = get_cost(cost)
+    return lambda: total_cost(net, x, y, cost)
+
+
+# --- what finite differences can resolve ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Estimate:
+    """A central difference with its error: value ± (roundoff + truncation), elementwise."""
+
+    value: np.ndarray
+    roundoff: np.ndarray
+    truncation: np.ndarray
+    h: float
+
+    @property
+    def error(self):
+        return self.roundoff + self.truncation
+
+
+def _estimate(f, p, noise: float, h: Optional[float], enough: float) -> _Estimate:
+    """Central differences of f in p at h (or the best step of STEPS if h is None).
+
+    ``noise`` bounds the rounding error of one evaluation of f. The truncation
+    error at step s is |g(10s) − g(s)| / 99 (central differences err by ∝ s²).
+    The search stops once the error is below ``enough`` times the gradient.
+    """
+    steps = [h, 10 * h] if h is not None else list(STEPS) + [10 * STEPS[-1]]
+    cache = {}
+
+    def g(k):
+        if k not in cache:
+            cache[k] = numerical_gradient(f, p, steps[k])
+        return cache[k]
+
+    def at(k):
+        trunc = np.abs(g(k + 1) - g(k)) / 99.0
+        return _Estimate(g(k), np.full(p.shape, noise / steps[k]), trunc, steps[k])
+
+    def size(e):
+        return float(np.linalg.norm(e.error))
+
+    k = 0 if h is not None else steps.index(DEFAULT_H)
+    best = at(k)
+    if h is not None or size(best) <= enough * np.linalg.norm(best.value) \
+            or not (np.any(g(k)) or np.any(g(k + 1))):  # exactly 0: no step does better
+        return best
+    up = np.linalg.norm(best.roundoff) >= np.linalg.norm(best.truncation)
+    while 0 <= k + (1 if up else -1) < len(STEPS):
+        k += 1 if up else -1
+        e = at(k)
+        if size(e) >= size(best):
+            break
+        best = e
+        if size(best) <= enough * np.linalg.norm(best.value):
+            break
+    return best
+
+
+def _noise_scales(net, x, y, cost, z, a, grads):
+    """(S_l for δ^l, l = 1..L, S for the parameters): ε·S bounds the rounding error of one C.
+
+    S adds up the magnitudes whose rounding reaches C: the cost (summation
+    over n_L·m terms), for the quadratic cost a^L − y, and each layer's
+    |w^k||a^{k−1}| + |b^k| (a sum of n_{k−1} products, then σ) weighted by |δ^k|.
+    Perturbing z^l re-runs only layers above l, and rounds z^l ± h itself.
+    """
+    L, (n_L, m) = net.L, y.shape
+    S_cost = (4 + np.log2(n_L * m + 1)) * abs(cost.value(z[L], a[L], y))
+    if cost.name not in ("cross_entropy", "softmax_cross_entropy"):
+        S_cost += 4 * float(np.sum(np.abs(a[L] - y) * (np.abs(a[L]) + np.abs(y))))
+    layer = [0.0] * (L + 2)
+    for k in range(1, L + 1):
+        size = np.abs(net.w[k]) @ np.abs(a[k - 1]) + np.abs(net.b[k])
+        layer[k] = (net.sizes[k - 1] + 4) * float(np.sum(np.abs(grads.delta[k]) * size))
+    per_delta = [None] + [S_cost + sum(layer[l + 1:]) + 2 * float(np.sum(np.abs(grads.delta[l] * z[l])))
+                          for l in range(1, L + 1)]
+    return per_delta, S_cost + sum(layer)
+
+
+def _fed_error(w_next, value_next, error_next, z_l, sigma):
+    """Error of BP2's ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l) from its own rounding and δ^{l+1}'s error."""
+    sp = np.abs(sigma.prime(z_l))
+    n = w_next.shape[0]
+    return ((n + 4) * EPS * (np.abs(w_next).T @ np.abs(value_next)) + np.abs(w_next).T @ error_next) * sp
+
+
+def _gradient_errors(delta, delta_error, a_prev):
+    """Errors of BP3 (Σ_x δ^l) and BP4 (δ^l (a^{l−1})^T) from rounding and δ^l's error."""
+    m = delta.shape[1]
+    err_b = (m + 2) * EPS * np.sum(np.abs(delta), axis=1, keepdims=True) \
+        + np.sum(delta_error, axis=1, keepdims=True)
+    err_w = (m + 2) * EPS * (np.abs(delta) @ np.abs(a_prev).T) + delta_error @ np.abs(a_prev).T
+    return err_b, err_w
+
+
+def _output_error_rounding(cost, z_L, a_L, y, sigma):
+    """Rounding of BP1's a − y (times σ'(z^L) for the quadratic cost), elementwise."""
+    scale = np.abs(a_L) + np.abs(y)
+    if cost.name == "quadratic" and sigma.elementwise:
+        scale = scale * np.abs(sigma.prime(z_L))
+    return 4 * EPS * scale
+
+
+# --- one comparison ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -140,13 +331,23 @@ class EquationCheck:
     layer : int
     quantity : str
         What was compared, e.g. "δ^2" or "∂C/∂w^1".
+    verdict : str
+        "agrees", "wrong" or "cannot tell" (module docstring).
     rel_error : float
         ‖g − g_num‖ / max(floor, ‖g‖ + ‖g_num‖); inf if the shapes differ or the
         implementation raised.
-    passed : bool
-        rel_error ≤ tol.
+    h : float or None
+        The finite-difference step used (None for the update check, which
+        compares arithmetic, not derivatives).
+    resolution : float
+        ‖allowed difference‖ without the tol part: what finite differences (and
+        rounding) resolve for this quantity at this h.
+    size : float
+        ‖g_num‖, the size of the gradient being checked.
+    reason : str
+        Why the verdict is what it is, in words, with what to try.
     worst_index : tuple or None
-        Element with the largest |g − g_num|.
+        Element with the largest difference relative to what is allowed there.
     worst_analytic, worst_numeric : float or None
         The two values at that element.
     worst_elementwise_error : float or None
@@ -155,15 +356,19 @@ class EquationCheck:
         Elements of z^k (k ≥ layer) within h of an activation's kink.
     error : str
         Why the comparison could not be made (exception or shape), else "".
-    analytic, numeric : ndarray or None
-        The full arrays.
+    analytic, numeric, allowed : ndarray or None
+        The full arrays (``allowed`` elementwise, tol part included).
     """
 
     equation: str
     layer: int
     quantity: str
+    verdict: str
     rel_error: float
-    passed: bool
+    h: Optional[float] = None
+    resolution: float = 0.0
+    size: float = 0.0
+    reason: str = ""
     worst_index: Optional[tuple] = None
     worst_analytic: Optional[float] = None
     worst_numeric: Optional[float] = None
@@ -172,21 +377,99 @@ class EquationCheck:
     error: str = ""
     analytic: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
     numeric: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
+    allowed: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
+
+    @property
+    def passed(self) -> bool:
+        """True if the verdict is "agrees"."""
+        return self.verdict == AGREES
 
     def describe(self) -> str:
         """One line in words."""
-        status = "ok  " if self.passed else "FAIL"
-        text = f"{status} {self.equation:<8} layer {self.layer}  {self.quantity:<10} rel. error {self.rel_error:.2e}"
-        if self.error:
-            text += f"  ({self.error})"
-        elif not self.passed and self.worst_index is not None:
-            text += (
-                f"  worst element {self.worst_index}: ours {self.worst_analytic:.6g}, "
-                f"finite differences {self.worst_numeric:.6g}"
-            )
-        if self.near_kink:
-            text += f"  [{self.near_kink} z value(s) within h of a kink: a mismatch there is expected]"
+        label = {AGREES: "agrees     ", WRONG: "WRONG      ", CANNOT_TELL: "cannot tell"}[self.verdict]
+        step = f"h {self.h:.0e}" if self.h is not None else "arithmetic"
+        text = f"{label} {self.equation:<8} layer {self.layer}  {self.quantity:<9} rel. error {self.rel_error:.1e}  ({step})"
+        if self.reason:
+            text += f": {self.reason}"
+        if self.near_kink and self.verdict == AGREES:
+            text += f" [{self.near_kink} z value(s) within h of a kink]"
         return text
+
+
+def _compare(equation, layer, quantity, analytic_fn, numeric, rounding, tol, h, near_kink=0,
+             unresolved_why="") -> EquationCheck:
+    """Call the implementation and judge it against ``numeric`` ± ``rounding`` (elementwise).
+
+    ``rounding`` is the estimated error (finite differences plus arithmetic)
+    before the SAFETY factor. Exceptions and shape errors are "wrong".
+    """
+    numeric = np.asarray(numeric, dtype=np.float64)
+    try:
+        analytic = np.asarray(analytic_fn(), dtype=np.float64)
+    except Exception as exc:  # the implementation under test is arbitrary code
+        hint = ""
+        if isinstance(exc, ValueError) and "matmul" in str(exc):
+            hint = " (a shape mismatch in a matrix product: check for a missing or extra transpose)"
+        why = f"raised {type(exc).__name__}: {exc}{hint}"
+        return EquationCheck(equation, layer, quantity, WRONG, float("inf"), h, reason=why,
+                             near_kink=near_kink, error=why, numeric=numeric)
+    if analytic.shape != numeric.shape:
+        why = f"shape {analytic.shape}, expected {numeric.shape} (check for a missing or extra transpose)"
+        return EquationCheck(equation, layer, quantity, WRONG, float("inf"), h, reason=why,
+                             near_kink=near_kink, error=why, analytic=analytic, numeric=numeric)
+    u = SAFETY * np.asarray(rounding, dtype=np.float64) * np.ones(numeric.shape)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.abs(analytic - numeric)
+        allowed = u + tol * (np.abs(analytic) + np.abs(numeric))
+        excess = np.where(diff > 0, diff / np.maximum(allowed, 1e-300), 0.0)
+    excess = np.where(np.isfinite(excess), excess, np.inf)
+    worst = tuple(int(i) for i in np.unravel_index(np.argmax(excess), excess.shape))
+    elem = float(diff[worst] / max(ERROR_FLOOR, abs(analytic[worst]) + abs(numeric[worst])))
+    err = relative_error(analytic, numeric)
+    err = err if np.isfinite(err) else float("inf")
+    resolution, size = float(np.linalg.norm(u)), float(np.linalg.norm(numeric))
+    verdict, reason = _judge(float(excess[worst]), size, resolution, near_kink, h, unresolved_why,
+                             diff[worst], allowed[worst], analytic[worst], numeric[worst], worst)
+    return EquationCheck(equation, layer, quantity, verdict, err, h, resolution, size, reason, worst,
+                         float(analytic[worst]), float(numeric[worst]), elem, near_kink, "",
+                         analytic, numeric, allowed)
+
+
+def _judge(excess, size, resolution, near_kink, h, unresolved_why, diff, allowed, ours, theirs, where):
+    """The verdict and its reason from the worst excess and the size against the resolution."""
+    if excess > 1 and near_kink:
+        return CANNOT_TELL, (
+            f"differs by {diff:.1e} at element {where}, but {near_kink} z value(s) lie within h of a "
+            f"kink, where a central difference averages the two slopes; check at another point "
+            f"(move x or b slightly)")
+    if excess > 1:
+        return WRONG, (
+            f"at element {where} ours is {ours:.6g} and finite differences give {theirs:.6g}: they "
+            f"differ by {diff:.1e}, {excess:.3g} times what finite differences and rounding resolve "
+            f"there (±{allowed:.1e})")
+    if size <= resolution:
+        return CANNOT_TELL, (
+            f"the gradient (size {size:.1e}) is not larger than what finite differences resolve "
+            f"here (±{resolution:.1e}), so even a wrong sign would not show; {unresolved_why}")
+    return AGREES, f"within ±{resolution:.1e}; the gradient's size is {size:.1e}"
+
+
+def _advice(est: Optional[_Estimate], arithmetic) -> str:
+    """What to try when a gradient is below the resolution, from the dominant error."""
+    ro = 0.0 if est is None else float(np.linalg.norm(est.roundoff))
+    tr = 0.0 if est is None else float(np.linalg.norm(est.truncation))
+    ar = float(np.linalg.norm(arithmetic))
+    if ar >= max(ro, tr):
+        return ("it is zero to working precision (below the rounding of the equation itself): "
+                "check at a point where it is not, e.g. other examples or less saturated units")
+    if ro >= tr:
+        more = "a larger h, e.g. h=1e-3, or " if est.h < STEPS[-1] else ""
+        return (f"round-off in C(p ± h), which grows with the cost summed over all examples, "
+                f"dominates: try {more}fewer examples (the check already runs in float64)")
+    return "truncation (the cost curves over ±h) dominates: try a smaller h, e.g. h=1e-6"
+
+
+# --- the report -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -197,27 +480,35 @@ class GradCheckReport:
     ----------
     checks : list of EquationCheck
     tol : float
-    h : float
+    h : float or None
+        The step asked for; None means chosen per check (each check has its ``h``).
     notes : tuple of str
         E.g. that float32 inputs were upcast.
     """
 
     checks: list
     tol: float
-    h: float
+    h: Optional[float]
     notes: tuple = ()
 
     @property
     def passed(self) -> bool:
-        return all(c.passed for c in self.checks)
+        """True if every check agrees."""
+        return all(c.verdict == AGREES for c in self.checks)
 
     @property
     def failures(self) -> list:
-        return [c for c in self.checks if not c.passed]
+        """The checks whose verdict is "wrong"."""
+        return [c for c in self.checks if c.verdict == WRONG]
+
+    @property
+    def undecided(self) -> list:
+        """The checks whose verdict is "cannot tell"."""
+        return [c for c in self.checks if c.verdict == CANNOT_TELL]
 
     @property
     def failing_equations(self) -> list:
-        """Names of the equations with at least one failing layer, in order."""
+        """Names of the equations with at least one wrong check, in order."""
         return list(dict.fromkeys(c.equation for c in self.failures))
 
     def worst(self, equation: Optional[str] = None) -> float:
@@ -229,42 +520,45 @@ class GradCheckReport:
         """{equation: worst rel_error} in the order checked."""
         return {eq: self.worst(eq) for eq in dict.fromkeys(c.equation for c in self.checks)}
 
+    def verdicts(self) -> dict:
+        """{equation: verdict}: "wrong" if any layer is, else "cannot tell" if any layer is, else "agrees"."""
+        out = {}
+        for c in self.checks:
+            rank = (AGREES, CANNOT_TELL, WRONG)
+            out[c.equation] = max(out.get(c.equation, AGREES), c.verdict, key=rank.index)
+        return out
+
     def summary(self) -> str:
-        """The report as text, one check per line (returned, not printed)."""
+        """The report as text, one check per line, then the verdict (returned, not printed)."""
         lines = [c.describe() for c in self.checks]
         lines += [f"note: {n}" for n in self.notes]
-        verdict = "all equations agree with finite differences" if self.passed else (
-            "wrong: " + ", ".join(self.failing_equations))
-        lines.append(f"{verdict} (tol {self.tol:g}, h {self.h:g})")
+        wrong, unsure = self.failing_equations, self.undecided
+        step = "h chosen per check" if self.h is None else f"h {self.h:g}"
+        if self.passed:
+            verdict = f"every equation agrees with finite differences ({', '.join(self.verdicts())})"
+        elif wrong:
+            verdict = "wrong: " + ", ".join(wrong)
+        else:
+            verdict = "no equation is wrong, but finite differences cannot tell for"
+        if unsure:
+            verdict += ("; " if wrong else " ") + "cannot tell: " + ", ".join(
+                f"{c.equation} layer {c.layer}" for c in unsure)
+        lines.append(f"{verdict} (tol {self.tol:g}, {step})")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
 
 
-def _compare(equation, layer, quantity, analytic_fn, numeric, tol, near_kink=0) -> EquationCheck:
-    """Call the implementation and compare; exceptions and shape errors become failures."""
-    try:
-        analytic = np.asarray(analytic_fn(), dtype=np.float64)
-    except Exception as exc:  # the implementation under test is arbitrary code
-        hint = ""
-        if isinstance(exc, ValueError) and "matmul" in str(exc):
-            hint = " (a shape mismatch in a matrix product: check for a missing or extra transpose)"
-        return EquationCheck(equation, layer, quantity, float("inf"), False, near_kink=near_kink,
-                             error=f"raised {type(exc).__name__}: {exc}{hint}", numeric=numeric)
-    if analytic.shape != numeric.shape:
-        return EquationCheck(
-            equation, layer, quantity, float("inf"), False, near_kink=near_kink,
-            error=f"shape {analytic.shape}, expected {numeric.shape} (check for a missing or extra transpose)",
-            analytic=analytic, numeric=numeric)
-    diff = np.abs(analytic - numeric)
-    worst = tuple(int(i) for i in np.unravel_index(np.argmax(diff), diff.shape))
-    elem = float(diff[worst] / max(ERROR_FLOOR, abs(analytic[worst]) + abs(numeric[worst])))
-    err = relative_error(analytic, numeric)
-    if not np.isfinite(err):
-        err = float("inf")
-    return EquationCheck(equation, layer, quantity, err, err <= tol, worst, float(analytic[worst]),
-                         float(numeric[worst]), elem, near_kink, "", analytic, numeric)
+# --- the checkers ---------------------------------------------------------------------------
+
+
+def _positive(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number > 0; got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0; got {name}={value!r}")
+    return float(value)
 
 
 def _as_float64(net: Network, x, y):
@@ -289,42 +583,35 @@ def _kinks_from(net: Network, z, l: int, h: float) -> int:
     return count
 
 
-def _prepare(net, x, y, cost):
-    cost = get_cost(cost)
-    validate_cost_output(cost, net.output)
-    x = validate_x(x, net.sizes[0])
-    y = validate_y(y, net.sizes[-1], x.shape[1])
-    net, x, y, notes = _as_float64(net, x, y)
-    return net, x, y, cost, notes
+class _Problem:
+    """Validated float64 copies, the forward pass, bpcore's gradients and the noise scales."""
 
+    def __init__(self, net, x, y, cost, h, tol):
+        self.h = None if h is None else _positive(h, "h")
+        self.tol = _positive(tol, "tol")
+        self.cost = get_cost(cost)
+        validate_cost_output(self.cost, net.output)
+        x = validate_x(x, net.sizes[0])
+        y = validate_y(y, net.sizes[-1], x.shape[1])
+        validate_target(self.cost, y)
+        self.net, self.x, self.y, self.notes = _as_float64(net, x, y)
+        self.z, self.a = forward(self.net, self.x, validate=False)
+        self.grads = backprop.backward(self.net, self.x, self.y, self.cost, validate=False)
+        self.noise_delta, self.noise_params = _noise_scales(
+            self.net, self.x, self.y, self.cost, self.z, self.a, self.grads)
+        self.enough = self.tol / SAFETY
 
-def numerical_deltas(net, z, y, cost, h: float = DEFAULT_H) -> list:
-    """δ^l = ∂(Σ_x C_x)/∂z^l by central differences in z^l, for l = 1..L.
+    def delta(self, l) -> _Estimate:
+        f, p = _delta_problem(self.net, self.z, self.y, self.cost, l)
+        return _estimate(f, p, EPS * self.noise_delta[l], self.h, self.enough)
 
-    z is the forward pass's list (``z[l]`` of shape (n_l, m)); ``cost`` a cost class.
-    Returns a list indexed like the network (slot 0 None), ``delta[l]`` of shape (n_l, m).
-    Taught in ``notebooks/05_gradient_checking.ipynb``.
-    """
-    delta = [None] * (net.L + 1)
-    for l in range(1, net.L + 1):
-        z_l = z[l].copy()
-        delta[l] = numerical_gradient(lambda: cost_from_z(net, z_l, l, y, cost), z_l, h)
-    return delta
+    def params(self, l):
+        f = _total_cost_of(self.net, self.x, self.y, self.cost)
+        return tuple(_estimate(f, p, EPS * self.noise_params, self.h, self.enough)
+                     for p in (self.net.w[l], self.net.b[l]))
 
-
-def numerical_parameter_gradients(net, x, y, cost, h: float = DEFAULT_H):
-    """∂(Σ_x C_x)/∂w^l and ∂(Σ_x C_x)/∂b^l by central differences, for l = 1..L.
-
-    x (n_0, m) and y (n_L, m) already validated; ``cost`` a cost class. Returns
-    (grad_w, grad_b), lists indexed like the network, shapes of w^l and b^l.
-    Taught in ``notebooks/05_gradient_checking.ipynb``.
-    """
-    def total_cost():
-        return cost.value(forward(net, x, validate=False)[1][-1], y)
-
-    grad_w = [None] + [numerical_gradient(total_cost, net.w[l], h) for l in range(1, net.L + 1)]
-    grad_b = [None] + [numerical_gradient(total_cost, net.b[l], h) for l in range(1, net.L + 1)]
-    return grad_w, grad_b
+    def kinks(self, l, h):
+        return _kinks_from(self.net, self.z, l, h)
 
 
 def check_equations(
@@ -337,7 +624,7 @@ def check_equations(
     bp2=backprop.backpropagate_error,
     bp3=backprop.bias_gradient,
     bp4=backprop.weight_gradient,
-    h: float = DEFAULT_H,
+    h: Optional[float] = None,
     tol: float = DEFAULT_TOL,
 ) -> GradCheckReport:
     """Check BP1–BP4 one by one, at every layer, against finite differences.
@@ -350,40 +637,60 @@ def check_equations(
 
     Parameters
     ----------
-    net : Network (small: the numerical part costs 2 forward passes per number)
+    net : Network (small: the numerical part costs 2 forward passes per number per step tried)
     x : ndarray, shape (n_0, m); y : ndarray, shape (n_L, m)
     cost : str or cost class
-    h, tol : finite-difference step and pass threshold on rel_error
+    h : float > 0, or None to choose the step per check (module docstring)
+    tol : float > 0, relative differences below tol are never wrong
 
     Returns
     -------
     GradCheckReport
         Checks in the order BP1 (layer L), BP2 (layers L−1..1), then BP3 and
-        BP4 for layers 1..L.
+        BP4 for layers 1..L; each with a verdict "agrees", "wrong" or "cannot tell".
 
     Taught in ``notebooks/05_gradient_checking.ipynb``.
     """
-    net, x, y, cost, notes = _prepare(net, x, y, cost)
-    L = net.L
-    z, a = forward(net, x, validate=False)
-    num_delta = numerical_deltas(net, z, y, cost, h)
-    num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
-    checks = [
-        _compare("BP1", L, f"δ^{L}", lambda: bp1(cost, z[L].copy(), a[L].copy(), y.copy(), net.sigma(L)),
-                 num_delta[L], tol, _kinks_from(net, z, L, h))
-    ]
+    P = _Problem(net, x, y, cost, h, tol)
+    net, z, a, y, L = P.net, P.z, P.a, P.y, P.net.L
+    d = [None] + [P.delta(l) for l in range(1, L + 1)]
+    sigma_L = net.sigma(L)
+    checks = [_compare(
+        "BP1", L, f"δ^{L}", lambda: bp1(P.cost, z[L].copy(), a[L].copy(), y.copy(), sigma_L),
+        d[L].value, d[L].error + _output_error_rounding(P.cost, z[L], a[L], y, sigma_L), P.tol, d[L].h,
+        P.kinks(L, d[L].h), _advice(d[L], _output_error_rounding(P.cost, z[L], a[L], y, sigma_L)))]
     for l in range(L - 1, 0, -1):
+        fed = _fed_error(net.w[l + 1], d[l + 1].value, d[l + 1].error, z[l], net.sigma(l))
+        step = max(d[l].h, d[l + 1].h)
         checks.append(_compare(
             "BP2", l, f"δ^{l}",
-            lambda l=l: bp2(net.w[l + 1].copy(), num_delta[l + 1].copy(), z[l].copy(), net.sigma(l)),
-            num_delta[l], tol, _kinks_from(net, z, l, h)))
+            lambda l=l: bp2(net.w[l + 1].copy(), d[l + 1].value.copy(), z[l].copy(), net.sigma(l)),
+            d[l].value, d[l].error + fed, P.tol, step, P.kinks(l, step), _advice(d[l], fed)))
+    params = [None] + [P.params(l) for l in range(1, L + 1)]
+    fed = [None] + [_gradient_errors(d[l].value, d[l].error, a[l - 1]) for l in range(1, L + 1)]
     for l in range(1, L + 1):
-        checks.append(_compare("BP3", l, f"∂C/∂b^{l}", lambda l=l: bp3(num_delta[l].copy()),
-                               num_b[l], tol, _kinks_from(net, z, l, h)))
+        est, step = params[l][1], max(params[l][1].h, d[l].h)
+        checks.append(_compare("BP3", l, f"∂C/∂b^{l}", lambda l=l: bp3(d[l].value.copy()),
+                               est.value, est.error + fed[l][0], P.tol, step, P.kinks(l, step),
+                               _advice(est, fed[l][0])))
     for l in range(1, L + 1):
-        checks.append(_compare("BP4", l, f"∂C/∂w^{l}", lambda l=l: bp4(num_delta[l].copy(), a[l - 1].copy()),
-                               num_w[l], tol, _kinks_from(net, z, l, h)))
-    return GradCheckReport(checks, tol, h, notes)
+        est, step = params[l][0], max(params[l][0].h, d[l].h)
+        checks.append(_compare("BP4", l, f"∂C/∂w^{l}",
+                               lambda l=l: bp4(d[l].value.copy(), a[l - 1].copy()),
+                               est.value, est.error + fed[l][1], P.tol, step, P.kinks(l, step),
+                               _advice(est, fed[l][1])))
+    return GradCheckReport(checks, P.tol, P.h, P.notes)
+
+
+def _backward_rounding(P):
+    """Elementwise rounding error of a correct backward pass: (errors of ∂C/∂w^l, of ∂C/∂b^l)."""
+    net, g, L = P.net, P.grads, P.net.L
+    err = [None] * (L + 1)
+    err[L] = _output_error_rounding(P.cost, P.z[L], P.a[L], P.y, net.sigma(L))
+    for l in range(L - 1, 0, -1):
+        err[l] = _fed_error(net.w[l + 1], g.delta[l + 1], err[l + 1], P.z[l], net.sigma(l))
+    out = [None] + [_gradient_errors(g.delta[l], err[l], P.a[l - 1]) for l in range(1, L + 1)]
+    return [None] + [o[1] for o in out[1:]], [None] + [o[0] for o in out[1:]]
 
 
 def check_backward(
@@ -393,13 +700,14 @@ def check_backward(
     cost="quadratic",
     *,
     backward_fn=backprop.backward,
-    h: float = DEFAULT_H,
+    h: Optional[float] = None,
     tol: float = DEFAULT_TOL,
 ) -> GradCheckReport:
     """End-to-end check: a whole backward pass's ∂C/∂b^l and ∂C/∂w^l.
 
     ``backward_fn(net, x, y, cost)`` must return an object with ``grad_w`` and
     ``grad_b`` lists indexed 1..L (like :class:`bpcore.backprop.Gradients`).
+    h and tol as for :func:`check_equations`.
 
     Returns
     -------
@@ -407,24 +715,25 @@ def check_backward(
 
     Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
     """
-    net, x, y, cost, notes = _prepare(net, x, y, cost)
-    z, _ = forward(net, x, validate=False)
-    num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
+    P = _Problem(net, x, y, cost, h, tol)
+    round_w, round_b = _backward_rounding(P)
     try:
-        grads = backward_fn(net, x.copy(), y.copy(), cost)
+        grads = backward_fn(P.net, P.x.copy(), P.y.copy(), P.cost)
         failure = None
     except Exception as exc:
         grads, failure = None, exc
     checks = []
-    for l in range(1, net.L + 1):
-        for name, num in (("b", num_b[l]), ("w", num_w[l])):
+    for l in range(1, P.net.L + 1):
+        est_w, est_b = P.params(l)
+        for name, est, rounding in (("b", est_b, round_b[l]), ("w", est_w, round_w[l])):
             def analytic(l=l, name=name):
                 if failure is not None:
                     raise failure
                 return getattr(grads, f"grad_{name}")[l]
-            checks.append(_compare("backward", l, f"∂C/∂{name}^{l}", analytic, num, tol,
-                                   _kinks_from(net, z, l, h)))
-    return GradCheckReport(checks, tol, h, notes)
+            checks.append(_compare("backward", l, f"∂C/∂{name}^{l}", analytic, est.value,
+                                   est.error + rounding, P.tol, est.h, P.kinks(l, est.h),
+                                   _advice(est, rounding)))
+    return GradCheckReport(checks, P.tol, P.h, P.notes)
 
 
 def check_update_step(
@@ -435,28 +744,34 @@ def check_update_step(
     *,
     update_fn=update_parameter,
     eta: float = 0.5,
-    h: float = DEFAULT_H,
+    h: Optional[float] = None,
     tol: float = DEFAULT_TOL,
 ) -> GradCheckReport:
     """Check the update rule p → p − (η/m) Σ_x ∂C_x/∂p against finite differences.
 
     For each layer's w^l and b^l, the summed gradient is computed by finite
-    differences, passed to ``update_fn(p, grad_sum, eta, m)``, and the result
-    compared with p − (η/m)·grad_sum. The batch size m is x's column count
-    (use m ≥ 2 so that a missing 1/m shows). ``quantity`` reads "w^l" or "b^l".
+    differences, passed to ``update_fn(p, grad_sum, eta, m)``, and the *step*
+    it takes, p_new − p, compared with −(η/m)·grad_sum. Both sides start from
+    the same numerical gradient, so the resolution is the rounding of p − step
+    (ε·(|p| + |step|)), not that of the finite differences; a step below it
+    cannot be checked. The batch size m is x's column count (use m ≥ 2 so that
+    a missing 1/m shows). ``quantity`` reads "w^l" or "b^l"; each check's ``h``
+    is the step of the finite differences that made grad_sum.
 
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
-    net, x, y, cost, notes = _prepare(net, x, y, cost)
-    m = x.shape[1]
-    num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
+    eta = validate_eta(eta)
+    P = _Problem(net, x, y, cost, h, tol)
+    m = P.x.shape[1]
     checks = []
-    for l in range(1, net.L + 1):
-        for name, p, g in (("w", net.w[l], num_w[l]), ("b", net.b[l], num_b[l])):
-            expected = p - (eta / m) * g
-            # Compare the *steps*, p_new − p, so the error is relative to the step size.
+    for l in range(1, P.net.L + 1):
+        est_w, est_b = P.params(l)
+        for name, p, est in (("w", P.net.w[l], est_w), ("b", P.net.b[l], est_b)):
+            expected = -(eta / m) * est.value
+            rounding = 4 * EPS * (np.abs(p) + np.abs(expected))
             checks.append(_compare(
                 "update", l, f"{name}^{l}",
-                lambda p=p, g=g: np.asarray(update_fn(p.copy(), g.copy(), eta, m)) - p,
-                expected - p, tol))
-    return GradCheckReport(checks, tol, h, notes)
+                lambda p=p, g=est.value: np.asarray(update_fn(p.copy(), g.copy(), eta, m)) - p,
+                expected, rounding, P.tol, est.h, 0,
+                "the step is below the rounding of p itself: check where the gradient is larger"))
+    return GradCheckReport(checks, P.tol, P.h, P.notes)

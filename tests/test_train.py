@@ -321,8 +321,8 @@ def test_accuracy_is_the_fraction_correct():
 
 def test_mean_cost_is_the_sum_over_m():
     net, x, y = _moons(n=20)
-    a = forward(net, x)[1][-1]
-    assert mean_cost(net, x, y, "quadratic") == pytest.approx(QuadraticCost.value(a, y) / 20, rel=1e-15)
+    z, a = forward(net, x)
+    assert mean_cost(net, x, y, "quadratic") == pytest.approx(QuadraticCost.value(z[-1], a[-1], y) / 20, rel=1e-15)
 
 
 def test_mean_cost_checks_the_shape_of_y():
