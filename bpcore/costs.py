@@ -92,7 +92,7 @@ class QuadraticCost:
     def value(z, a, y):
         """Σ_x C_x = ½ Σ (a − y)². z, a, y: shape (n_L, m); z is not needed. Returns a float."""
         d = np.asarray(a, dtype=np.float64) - np.asarray(y, dtype=np.float64)
-        return 0.5 * float(np.sum(d * d))
+        return 0.5 * float((d * d).sum())
 
     @staticmethod
     def derivative(a, y):
@@ -133,7 +133,7 @@ class CrossEntropyCost:
         y = np.asarray(y, dtype=np.float64)
         # s(−z) = max(−z, 0) + t and s(z) = max(z, 0) + t share t = log1p(e^(−|z|))
         t = np.log1p(np.exp(-np.abs(z)))
-        return float(np.sum(y * (np.maximum(-z, 0.0) + t) + (1.0 - y) * (np.maximum(z, 0.0) + t)))
+        return float((y * (np.maximum(-z, 0.0) + t) + (1.0 - y) * (np.maximum(z, 0.0) + t)).sum())
 
     @staticmethod
     def derivative(a, y):
@@ -185,8 +185,8 @@ class SoftmaxCrossEntropyCost:
         M = z[top, cols]
         e = np.exp(z - M)
         e[top, cols] = 0.0
-        r = np.sum(e, axis=0)
-        return float(np.sum(y * ((M - z) + np.log1p(r))))
+        r = e.sum(axis=0)
+        return float((y * ((M - z) + np.log1p(r))).sum())
 
     @staticmethod
     def derivative(a, y):
@@ -315,7 +315,7 @@ def _validate_probability_columns(y, name):
     j = int(np.argmax(bad))
     labels = ""
     if np.all(y == np.round(y)) and np.any(y > 1):
-        labels = " It looks like integer class labels;"
+        labels = " It looks like integer class labels."
     raise ValueError(
         f"softmax cross-entropy needs each column of {name} to be a probability vector (entries "
         f"in [0, 1] that sum to 1, e.g. one-hot), because δ^L = a − y holds only then; "

@@ -25,7 +25,7 @@ pass end to end, and :func:`check_update_step` checks the update rule.
   and the products w^k a^{k−1} of every layer weighted by |δ^k|, the amount
   their rounding moves C); dividing by h gives ε·S/h, which grows as h shrinks;
 * truncation: (h²/6)·f''', which grows with h. It is measured, not guessed: the
-  difference between the central differences at h and at 10h is 99 times it.
+  difference between the central differences at 2h and at h is 3 times it.
 
 Their sum is the resolution at that h (the error against h is a V, notebook 05).
 The equation's own arithmetic adds rounding too (ε times the size of the
@@ -200,9 +200,11 @@ def numerical_parameter_gradients(net, x, y, cost, h: float = DEFAULT_H):
     (grad_w, grad_b), lists indexed like the network, shapes of w^l and b^l.
     Taught in ``notebooks/05_gradient_checking.ipynb``.
     """
-    f = _total_cost_of(net, x, y, cost)
-    grad_w = [None] + [numerical_gradient(f, net.w[l], h) for l in range(1, net.L + 1)]
-    grad_b = [None] + [numerical_gradient(f, net.b[l], h) for l in range(1, net.L + 1)]
+    a = forward(net, x, validate=False)[1]
+    grad_w = [None] + [numerical_gradient(_layer_cost_of(net, a[l - 1], l, y, cost), net.w[l], h)
+                       for l in range(1, net.L + 1)]
+    grad_b = [None] + [numerical_gradient(_layer_cost_of(net, a[l - 1], l, y, cost), net.b[l], h)
+                       for l in range(1, net.L + 1)]
     return grad_w, grad_b
 
 
@@ -211,9 +213,14 @@ def _delta_problem(net, z, y, cost, l):
     return (lambda: cost_from_z(net, z_l, l, y, cost)), z_l
 
 
-def _total_cost_of(net, x, y, cost):
+def _layer_cost_of(net, a_prev, l, y, cost):
+    """Σ_x C_x as a function of w^l and b^l (read when called), from a fixed a^{l−1}.
+
+    Layers below l do not depend on w^l or b^l, so only layers l..L are re-run:
+    the same numbers as a whole forward pass, in fewer operations.
+    """
     cost = get_cost(cost)
-    return lambda: total_cost(net, x, y, cost)
+    return lambda: cost_from_z(net, net.w[l] @ a_prev + net.b[l], l, y, cost)
 
 
 # --- what finite differences can resolve ------------------------------------------------
@@ -237,48 +244,46 @@ def _estimate(f, p, noise: float, h: Optional[float], enough: float) -> _Estimat
     """Central differences of f in p at h (or the best step of STEPS if h is None).
 
     ``noise`` bounds the rounding error of one evaluation of f. The truncation
-    error at step s is |g(10s) − g(s)| / 99 (central differences err by ∝ s²).
+    error at step s is measured, Richardson's way: central differences err by
+    c·s² + O(s⁴), so g(2s) − g(s) = 3·c·s², and |g(2s) − g(s)| / 3 estimates it.
     The search stops once the error is below ``enough`` times the gradient.
     """
-    steps = [h, 10 * h] if h is not None else list(STEPS) + [10 * STEPS[-1]]
     cache = {}
 
-    def g(k):
-        if k not in cache:
-            cache[k] = numerical_gradient(f, p, steps[k])
-        return cache[k]
+    def g(s):
+        if s not in cache:
+            cache[s] = numerical_gradient(f, p, s)
+        return cache[s]
 
-    def at(k):
-        trunc = np.abs(g(k + 1) - g(k)) / 99.0
-        return _Estimate(g(k), np.full(p.shape, noise / steps[k]), trunc, steps[k])
+    def at(s):
+        trunc = np.abs(g(2 * s) - g(s)) / 3.0
+        e = _Estimate(g(s), np.full(p.shape, noise / s), trunc, s)
+        return e, float(np.linalg.norm(e.error)), enough * float(np.linalg.norm(e.value))
 
-    def size(e):
-        return float(np.linalg.norm(e.error))
-
-    k = 0 if h is not None else steps.index(DEFAULT_H)
-    best = at(k)
-    if h is not None or size(best) <= enough * np.linalg.norm(best.value) \
-            or not (np.any(g(k)) or np.any(g(k + 1))):  # exactly 0: no step does better
-        return best
-    up = np.linalg.norm(best.roundoff) >= np.linalg.norm(best.truncation)
-    while 0 <= k + (1 if up else -1) < len(STEPS):
-        k += 1 if up else -1
-        e = at(k)
-        if size(e) >= size(best):
+    best, size, good_size = at(DEFAULT_H if h is None else h)
+    if h is not None or size <= good_size or not (np.any(best.value) or np.any(g(2 * best.h))):
+        return best  # a fixed h; fine already; or exactly 0, which no step changes
+    k = STEPS.index(DEFAULT_H)
+    up = 1 if noise / best.h >= float(np.max(best.truncation)) else -1
+    while 0 <= k + up < len(STEPS):
+        k += up
+        e, e_size, e_good = at(STEPS[k])
+        if e_size >= size:
             break
-        best = e
-        if size(best) <= enough * np.linalg.norm(best.value):
+        best, size = e, e_size
+        if size <= e_good:
             break
     return best
 
 
 def _noise_scales(net, x, y, cost, z, a, grads):
-    """(S_l for δ^l, l = 1..L, S for the parameters): ε·S bounds the rounding error of one C.
+    """(S for δ^l, S for w^l and b^l), lists over l = 1..L: ε·S bounds the rounding error of one C.
 
     S adds up the magnitudes whose rounding reaches C: the cost (summation
-    over n_L·m terms), for the quadratic cost a^L − y, and each layer's
+    over n_L·m terms), for the quadratic cost a^L − y, and each re-run layer's
     |w^k||a^{k−1}| + |b^k| (a sum of n_{k−1} products, then σ) weighted by |δ^k|.
-    Perturbing z^l re-runs only layers above l, and rounds z^l ± h itself.
+    Perturbing w^l or b^l re-runs layers l..L; perturbing z^l re-runs the
+    layers above l and rounds z^l ± h itself.
     """
     L, (n_L, m) = net.L, y.shape
     S_cost = (4 + np.log2(n_L * m + 1)) * abs(cost.value(z[L], a[L], y))
@@ -290,7 +295,7 @@ def _noise_scales(net, x, y, cost, z, a, grads):
         layer[k] = (net.sizes[k - 1] + 4) * float(np.sum(np.abs(grads.delta[k]) * size))
     per_delta = [None] + [S_cost + sum(layer[l + 1:]) + 2 * float(np.sum(np.abs(grads.delta[l] * z[l])))
                           for l in range(1, L + 1)]
-    return per_delta, S_cost + sum(layer)
+    return per_delta, [None] + [S_cost + sum(layer[l:]) for l in range(1, L + 1)]
 
 
 def _fed_error(w_next, value_next, error_next, z_l, sigma):
@@ -456,6 +461,10 @@ def _judge(excess, size, resolution, near_kink, h, unresolved_why, diff, allowed
 
 def _advice(est: Optional[_Estimate], arithmetic) -> str:
     """What to try when a gradient is below the resolution, from the dominant error."""
+    if est is not None and not np.any(est.value):
+        return ("C does not change at all when this quantity moves (e.g. a dead ReLU unit, or an "
+                "output saturated to exactly 0 or 1): check at another point, e.g. other examples "
+                "or less saturated units")
     ro = 0.0 if est is None else float(np.linalg.norm(est.roundoff))
     tr = 0.0 if est is None else float(np.linalg.norm(est.truncation))
     ar = float(np.linalg.norm(arithmetic))
@@ -534,15 +543,13 @@ class GradCheckReport:
         lines += [f"note: {n}" for n in self.notes]
         wrong, unsure = self.failing_equations, self.undecided
         step = "h chosen per check" if self.h is None else f"h {self.h:g}"
+        where = ", ".join(f"{c.equation} layer {c.layer}" for c in unsure)
         if self.passed:
             verdict = f"every equation agrees with finite differences ({', '.join(self.verdicts())})"
         elif wrong:
-            verdict = "wrong: " + ", ".join(wrong)
+            verdict = "wrong: " + ", ".join(wrong) + (f"; cannot tell: {where}" if unsure else "")
         else:
-            verdict = "no equation is wrong, but finite differences cannot tell for"
-        if unsure:
-            verdict += ("; " if wrong else " ") + "cannot tell: " + ", ".join(
-                f"{c.equation} layer {c.layer}" for c in unsure)
+            verdict = f"no equation is wrong, but finite differences cannot tell for {where}"
         lines.append(f"{verdict} (tol {self.tol:g}, {step})")
         return "\n".join(lines)
 
@@ -606,8 +613,8 @@ class _Problem:
         return _estimate(f, p, EPS * self.noise_delta[l], self.h, self.enough)
 
     def params(self, l):
-        f = _total_cost_of(self.net, self.x, self.y, self.cost)
-        return tuple(_estimate(f, p, EPS * self.noise_params, self.h, self.enough)
+        f = _layer_cost_of(self.net, self.a[l - 1], l, self.y, self.cost)
+        return tuple(_estimate(f, p, EPS * self.noise_params[l], self.h, self.enough)
                      for p in (self.net.w[l], self.net.b[l]))
 
     def kinks(self, l, h):
@@ -654,31 +661,30 @@ def check_equations(
     P = _Problem(net, x, y, cost, h, tol)
     net, z, a, y, L = P.net, P.z, P.a, P.y, P.net.L
     d = [None] + [P.delta(l) for l in range(1, L + 1)]
+    params = [None] + [P.params(l) for l in range(1, L + 1)]
+
+    def judge(equation, l, quantity, fn, est, fed, inputs=None):
+        # h is the step of the compared finite difference; kinks count within the inputs' step too
+        step = est.h if inputs is None else max(est.h, inputs.h)
+        return _compare(equation, l, quantity, fn, est.value, est.error + fed, P.tol, est.h,
+                        P.kinks(l, step), _advice(est, fed))
+
     sigma_L = net.sigma(L)
-    checks = [_compare(
-        "BP1", L, f"δ^{L}", lambda: bp1(P.cost, z[L].copy(), a[L].copy(), y.copy(), sigma_L),
-        d[L].value, d[L].error + _output_error_rounding(P.cost, z[L], a[L], y, sigma_L), P.tol, d[L].h,
-        P.kinks(L, d[L].h), _advice(d[L], _output_error_rounding(P.cost, z[L], a[L], y, sigma_L)))]
+    checks = [judge("BP1", L, f"δ^{L}", lambda: bp1(P.cost, z[L].copy(), a[L].copy(), y.copy(), sigma_L),
+                    d[L], _output_error_rounding(P.cost, z[L], a[L], y, sigma_L))]
     for l in range(L - 1, 0, -1):
         fed = _fed_error(net.w[l + 1], d[l + 1].value, d[l + 1].error, z[l], net.sigma(l))
-        step = max(d[l].h, d[l + 1].h)
-        checks.append(_compare(
+        checks.append(judge(
             "BP2", l, f"δ^{l}",
             lambda l=l: bp2(net.w[l + 1].copy(), d[l + 1].value.copy(), z[l].copy(), net.sigma(l)),
-            d[l].value, d[l].error + fed, P.tol, step, P.kinks(l, step), _advice(d[l], fed)))
-    params = [None] + [P.params(l) for l in range(1, L + 1)]
+            d[l], fed, d[l + 1]))
     fed = [None] + [_gradient_errors(d[l].value, d[l].error, a[l - 1]) for l in range(1, L + 1)]
     for l in range(1, L + 1):
-        est, step = params[l][1], max(params[l][1].h, d[l].h)
-        checks.append(_compare("BP3", l, f"∂C/∂b^{l}", lambda l=l: bp3(d[l].value.copy()),
-                               est.value, est.error + fed[l][0], P.tol, step, P.kinks(l, step),
-                               _advice(est, fed[l][0])))
+        checks.append(judge("BP3", l, f"∂C/∂b^{l}", lambda l=l: bp3(d[l].value.copy()),
+                            params[l][1], fed[l][0], d[l]))
     for l in range(1, L + 1):
-        est, step = params[l][0], max(params[l][0].h, d[l].h)
-        checks.append(_compare("BP4", l, f"∂C/∂w^{l}",
-                               lambda l=l: bp4(d[l].value.copy(), a[l - 1].copy()),
-                               est.value, est.error + fed[l][1], P.tol, step, P.kinks(l, step),
-                               _advice(est, fed[l][1])))
+        checks.append(judge("BP4", l, f"∂C/∂w^{l}", lambda l=l: bp4(d[l].value.copy(), a[l - 1].copy()),
+                            params[l][0], fed[l][1], d[l]))
     return GradCheckReport(checks, P.tol, P.h, P.notes)
 
 
