@@ -302,18 +302,19 @@ def _noise_scales(net, x, y, cost, z, a, grads):
 
 
 def _fed_error(w_next, value_next, error_next, z_l, sigma):
-    """Error of BP2's ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l) from its own rounding and δ^{l+1}'s error."""
+    """Errors of BP2's ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l): (its own rounding, δ^{l+1}'s error passed on)."""
     sp = np.abs(sigma.prime(z_l))
     n = w_next.shape[0]
-    return ((n + 4) * EPS * (np.abs(w_next).T @ np.abs(value_next)) + np.abs(w_next).T @ error_next) * sp
+    return ((n + 4) * EPS * (np.abs(w_next).T @ np.abs(value_next)) * sp,
+            (np.abs(w_next).T @ error_next) * sp)
 
 
 def _gradient_errors(delta, delta_error, a_prev):
-    """Errors of BP3 (Σ_x δ^l) and BP4 (δ^l (a^{l−1})^T) from rounding and δ^l's error."""
+    """Errors of BP3 (Σ_x δ^l) and BP4 (δ^l (a^{l−1})^T), each as (own rounding, δ^l's error passed on)."""
     m = delta.shape[1]
-    err_b = (m + 2) * EPS * np.sum(np.abs(delta), axis=1, keepdims=True) \
-        + np.sum(delta_error, axis=1, keepdims=True)
-    err_w = (m + 2) * EPS * (np.abs(delta) @ np.abs(a_prev).T) + delta_error @ np.abs(a_prev).T
+    err_b = ((m + 2) * EPS * np.sum(np.abs(delta), axis=1, keepdims=True),
+             np.sum(delta_error, axis=1, keepdims=True))
+    err_w = ((m + 2) * EPS * (np.abs(delta) @ np.abs(a_prev).T), delta_error @ np.abs(a_prev).T)
     return err_b, err_w
 
 
@@ -462,15 +463,19 @@ def _judge(excess, size, resolution, near_kink, h, unresolved_why, diff, allowed
     return AGREES, f"within ±{resolution:.1e}; the gradient's size is {size:.1e}"
 
 
-def _advice(est: Optional[_Estimate], arithmetic) -> str:
-    """What to try when a gradient is below the resolution, from the dominant error."""
-    if est is not None and not np.any(est.value):
+def _advice(est: _Estimate, rounding, passed_on=0.0) -> str:
+    """What to try when a gradient is below the resolution, from the dominant error.
+
+    ``rounding``: the equation's own arithmetic; ``passed_on``: the finite-difference
+    error of its numerical input (round-off like, where it matters).
+    """
+    if not np.any(est.value):
         return ("C does not change at all when this quantity moves (e.g. a dead ReLU unit, or an "
                 "output saturated to exactly 0 or 1): check at another point, e.g. other examples "
                 "or less saturated units")
-    ro = 0.0 if est is None else float(np.linalg.norm(est.roundoff))
-    tr = 0.0 if est is None else float(np.linalg.norm(est.truncation))
-    ar = float(np.linalg.norm(arithmetic))
+    ro = float(np.linalg.norm(est.roundoff)) + float(np.linalg.norm(passed_on))
+    tr = float(np.linalg.norm(est.truncation))
+    ar = float(np.linalg.norm(rounding))
     if ar >= max(ro, tr):
         return ("it is zero to working precision (below the rounding of the equation itself): "
                 "check at a point where it is not, e.g. other examples or less saturated units")
@@ -667,14 +672,15 @@ def check_equations(
     params = [None] + [P.params(l) for l in range(1, L + 1)]
 
     def judge(equation, l, quantity, fn, est, fed, inputs=None):
-        # h is the step of the compared finite difference; kinks count within the inputs' step too
+        # fed = (the equation's rounding, its numerical input's error); h is the step of the
+        # compared finite difference, and kinks count within the inputs' step too
         step = est.h if inputs is None else max(est.h, inputs.h)
-        return _compare(equation, l, quantity, fn, est.value, est.error + fed, P.tol, est.h,
-                        P.kinks(l, step), _advice(est, fed))
+        return _compare(equation, l, quantity, fn, est.value, est.error + fed[0] + fed[1], P.tol, est.h,
+                        P.kinks(l, step), _advice(est, *fed))
 
     sigma_L = net.sigma(L)
     checks = [judge("BP1", L, f"δ^{L}", lambda: bp1(P.cost, z[L].copy(), a[L].copy(), y.copy(), sigma_L),
-                    d[L], _output_error_rounding(P.cost, z[L], a[L], y, sigma_L))]
+                    d[L], (_output_error_rounding(P.cost, z[L], a[L], y, sigma_L), 0.0))]
     for l in range(L - 1, 0, -1):
         fed = _fed_error(net.w[l + 1], d[l + 1].value, d[l + 1].error, z[l], net.sigma(l))
         checks.append(judge(
@@ -697,9 +703,9 @@ def _backward_rounding(P):
     err = [None] * (L + 1)
     err[L] = _output_error_rounding(P.cost, P.z[L], P.a[L], P.y, net.sigma(L))
     for l in range(L - 1, 0, -1):
-        err[l] = _fed_error(net.w[l + 1], g.delta[l + 1], err[l + 1], P.z[l], net.sigma(l))
+        err[l] = sum(_fed_error(net.w[l + 1], g.delta[l + 1], err[l + 1], P.z[l], net.sigma(l)))
     out = [None] + [_gradient_errors(g.delta[l], err[l], P.a[l - 1]) for l in range(1, L + 1)]
-    return [None] + [o[1] for o in out[1:]], [None] + [o[0] for o in out[1:]]
+    return [None] + [sum(o[1]) for o in out[1:]], [None] + [sum(o[0]) for o in out[1:]]
 
 
 def check_backward(
