@@ -8,6 +8,8 @@ Modules, one role each:
 - ``backprop``    BP1–BP4 and the backward pass (matrix form and per-example loop)
 - ``update``      w → w − (η/m) Σ ∂C_x/∂w
 - ``gradcheck``   finite-difference checks, equation by equation
+- ``resolution``  what finite differences can resolve (round-off and rounding bounds)
+- ``verdicts``    agrees / wrong / cannot tell, and the report of a check
 - ``datasets``    seeded toy data, examples as columns
 - ``train``       minibatch SGD with a history and divergence detection
 

@@ -17,39 +17,26 @@ it: a bug in BP1 does not make BP2, BP3 or BP4 wrong too, so the report names
 the equation that is wrong. :func:`check_backward` checks a whole backward
 pass end to end, and :func:`check_update_step` checks the update rule.
 
-**What finite differences can resolve.** A central difference
-(C(p + h) − C(p − h)) / 2h is off by two things:
-
-* round-off: each computed C is off by up to ε·S, where ε = 2.2e-16 and S adds
-  up the size of everything C is made of (the cost terms of all m examples,
-  and the products w^k a^{k−1} of every layer weighted by |δ^k|, the amount
-  their rounding moves C); dividing by h gives ε·S/h, which grows as h shrinks;
-* truncation: (h²/6)·f''', which grows with h. It is measured, not guessed: the
-  difference between the central differences at 2h and at h is 3 times it.
-
-Their sum is the resolution at that h (the error against h is a V, notebook 05).
-The equation's own arithmetic adds rounding too (ε times the size of the
-products it forms), and an equation fed a numerical input inherits that
-input's error. Each check compares elementwise against
+**What finite differences can resolve.** Each comparison is judged against
+the error its finite differences can have at the step used: round-off ε·S/h
+(ε = 2.2e-16; S adds up the size of everything C is made of, the cost of all m
+examples and each layer's products w^k a^{k−1} weighted by |δ^k|:
+:mod:`bpcore.resolution`) plus truncation (h²/6)·f''', which is measured, not
+guessed (central differences at 2h and h differ by 3 times it); plus the
+rounding of the equation itself and the error of any numerical input it is fed.
+Elementwise,
 
     allowed = SAFETY · (finite-difference error + equation rounding) + tol · (|g| + |g_num|)
 
-and gives one of three verdicts:
-
-* **agrees**: every difference is within ``allowed``, and the gradient is larger
-  than its resolution, so a wrong sign or factor would have shown;
-* **wrong**: some difference exceeds ``allowed``;
-* **cannot tell** at this h: the gradient itself is below the resolution (too
-  small to tell right from wrong; the reason says why and what to try), or
-  it differs only where some z lies within h of a ReLU kink, where a central
-  difference averages the two slopes. A gradient below what finite
-  differences can resolve is never called wrong.
+and each check is **agrees**, **wrong** or **cannot tell** at this h
+(:mod:`bpcore.verdicts`). A gradient below what finite differences can resolve
+is never called wrong.
 
 **The step h.** ``h=None`` (the default) chooses h per check: it starts at
 1e-5 (near ε^(1/3), the bottom of the V in float64) and moves along
 1e-7, 1e-6, ..., 1e-2 by factors of 10 while the estimated error keeps falling
 (a larger h when round-off dominates, a smaller one when truncation does),
-stopping once the resolution is far finer than ``tol`` needs. A number uses
+stopping once the resolution is finer than ``tol`` needs. A number uses
 exactly that h everywhere. Each check reports the h it used.
 
 Other conventions:
@@ -65,7 +52,7 @@ Other conventions:
   (ε ≈ 1.2e-7), so the checker copies the network and data to float64 and
   records that in ``report.notes``.
 
-Nothing is printed; everything comes back as data (:class:`GradCheckReport`).
+Nothing is printed; everything comes back as data (:class:`bpcore.verdicts.GradCheckReport`).
 
 Taught in ``notebooks/05_gradient_checking.ipynb`` (and used in 02–04).
 """
@@ -73,7 +60,6 @@ Taught in ``notebooks/05_gradient_checking.ipynb`` (and used in 02–04).
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
@@ -81,25 +67,23 @@ import numpy as np
 from . import backprop
 from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network, forward
+from .resolution import (EPS, Estimate, backward_rounding, bp1_rounding, bp2_errors, gradient_errors,
+                         roundoff_scales)
 from .update import update_parameter
 from .validation import validate_eta, validate_x, validate_y
+from .verdicts import AGREES, WRONG, EquationCheck, GradCheckReport, advice, judge
 
 __all__ = [
     "DEFAULT_H",
     "DEFAULT_TOL",
     "STEPS",
     "SAFETY",
-    "AGREES",
-    "WRONG",
-    "CANNOT_TELL",
     "numerical_gradient",
     "relative_error",
     "cost_from_z",
     "total_cost",
     "numerical_deltas",
     "numerical_parameter_gradients",
-    "EquationCheck",
-    "GradCheckReport",
     "check_equations",
     "check_backward",
     "check_update_step",
@@ -110,8 +94,6 @@ STEPS = (1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)   # the steps h=None may choose fro
 DEFAULT_TOL = 1e-7
 SAFETY = 4.0              # allowed differences are this many times the estimated error
 ERROR_FLOOR = 1e-12
-EPS = float(np.finfo(np.float64).eps)
-AGREES, WRONG, CANNOT_TELL = "agrees", "wrong", "cannot tell"
 
 
 def numerical_gradient(f: Callable[[], float], p: np.ndarray, h: float = DEFAULT_H):
@@ -226,21 +208,7 @@ def _layer_cost_of(net, a_prev, l, y, cost):
 # --- what finite differences can resolve ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Estimate:
-    """A central difference with its error: value ± (roundoff + truncation), elementwise."""
-
-    value: np.ndarray
-    roundoff: np.ndarray
-    truncation: np.ndarray
-    h: float
-
-    @property
-    def error(self):
-        return self.roundoff + self.truncation
-
-
-def _estimate(f, p, noise: float, h: Optional[float], enough: float) -> _Estimate:
+def _estimate(f, p, noise: float, h: Optional[float], enough: float) -> Estimate:
     """Central differences of f in p at h (or the best step of STEPS if h is None).
 
     ``noise`` bounds the rounding error of one evaluation of f. The truncation
@@ -257,7 +225,7 @@ def _estimate(f, p, noise: float, h: Optional[float], enough: float) -> _Estimat
 
     def at(s):
         trunc = np.abs(g(2 * s) - g(s)) / 3.0
-        e = _Estimate(g(s), np.full(p.shape, noise / s), trunc, s)
+        e = Estimate(g(s), np.full(p.shape, noise / s), trunc, s)
         return e, float(np.linalg.norm(e.error)), enough * float(np.linalg.norm(e.value))
 
     best, size, good_size = at(DEFAULT_H if h is None else h)
@@ -276,141 +244,16 @@ def _estimate(f, p, noise: float, h: Optional[float], enough: float) -> _Estimat
     return best
 
 
-def _noise_scales(net, x, y, cost, z, a, grads):
-    """(S for δ^l, S for w^l and b^l), lists over l = 1..L: ε·S bounds the rounding error of one C.
-
-    S adds up the magnitudes whose rounding reaches C: the cost's terms (≥ 0,
-    so their sum is C; summed pairwise over n_L·m terms), for the quadratic cost
-    a^L − y, and each re-run layer's |w^k||a^{k−1}| + |b^k| (a sum of n_{k−1}
-    products, rounding like √n_{k−1}, then σ) weighted by |δ^k|, which is how
-    far C moves per unit of z^k. Perturbing w^l or b^l re-runs layers l..L;
-    perturbing z^l re-runs the layers above l and rounds z^l ± h itself.
-    Measured against the actual errors (tests/test_gradcheck.py) it is a bound,
-    typically 10–100 times above them.
-    """
-    L, (n_L, m) = net.L, y.shape
-    S_cost = (2 + np.log2(n_L * m + 1)) * abs(cost.value(z[L], a[L], y))
-    if cost.name not in ("cross_entropy", "softmax_cross_entropy"):
-        S_cost += 2 * float(np.sum(np.abs(a[L] - y) * (np.abs(a[L]) + np.abs(y))))
-    layer = [0.0] * (L + 2)
-    for k in range(1, L + 1):
-        size = np.abs(net.w[k]) @ np.abs(a[k - 1]) + np.abs(net.b[k])
-        layer[k] = (np.sqrt(net.sizes[k - 1]) + 2) * float(np.sum(np.abs(grads.delta[k]) * size))
-    per_delta = [None] + [S_cost + sum(layer[l + 1:]) + 2 * float(np.sum(np.abs(grads.delta[l] * z[l])))
-                          for l in range(1, L + 1)]
-    return per_delta, [None] + [S_cost + sum(layer[l:]) for l in range(1, L + 1)]
-
-
-def _fed_error(w_next, value_next, error_next, z_l, sigma):
-    """Errors of BP2's ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l): (its own rounding, δ^{l+1}'s error passed on)."""
-    sp = np.abs(sigma.prime(z_l))
-    n = w_next.shape[0]
-    return ((n + 4) * EPS * (np.abs(w_next).T @ np.abs(value_next)) * sp,
-            (np.abs(w_next).T @ error_next) * sp)
-
-
-def _gradient_errors(delta, delta_error, a_prev):
-    """Errors of BP3 (Σ_x δ^l) and BP4 (δ^l (a^{l−1})^T), each as (own rounding, δ^l's error passed on)."""
-    m = delta.shape[1]
-    err_b = ((m + 2) * EPS * np.sum(np.abs(delta), axis=1, keepdims=True),
-             np.sum(delta_error, axis=1, keepdims=True))
-    err_w = ((m + 2) * EPS * (np.abs(delta) @ np.abs(a_prev).T), delta_error @ np.abs(a_prev).T)
-    return err_b, err_w
-
-
-def _output_error_rounding(cost, z_L, a_L, y, sigma):
-    """Rounding of BP1's a − y (times σ'(z^L) for the quadratic cost), elementwise."""
-    scale = np.abs(a_L) + np.abs(y)
-    if cost.name == "quadratic" and sigma.elementwise:
-        scale = scale * np.abs(sigma.prime(z_L))
-    return 4 * EPS * scale
-
-
 # --- one comparison ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EquationCheck:
-    """One equation at one layer, compared with finite differences.
-
-    Attributes
-    ----------
-    equation : str
-        "BP1", "BP2", "BP3", "BP4", "backward" (end-to-end) or "update".
-    layer : int
-    quantity : str
-        What was compared, e.g. "δ^2" or "∂C/∂w^1".
-    verdict : str
-        "agrees", "wrong" or "cannot tell" (module docstring).
-    rel_error : float
-        ‖g − g_num‖ / max(floor, ‖g‖ + ‖g_num‖); inf if the shapes differ or the
-        implementation raised.
-    h : float or None
-        The finite-difference step used (None for the update check, which
-        compares arithmetic, not derivatives).
-    resolution : float
-        ‖allowed difference‖ without the tol part: what finite differences (and
-        rounding) resolve for this quantity at this h.
-    size : float
-        ‖g_num‖, the size of the gradient being checked.
-    reason : str
-        Why the verdict is what it is, in words, with what to try.
-    worst_index : tuple or None
-        Element with the largest difference relative to what is allowed there.
-    worst_analytic, worst_numeric : float or None
-        The two values at that element.
-    worst_elementwise_error : float or None
-        |g − g_num| / max(floor, |g| + |g_num|) at that element.
-    near_kink : int
-        Elements of z^k (k ≥ layer) within h of an activation's kink.
-    error : str
-        Why the comparison could not be made (exception or shape), else "".
-    analytic, numeric, allowed : ndarray or None
-        The full arrays (``allowed`` elementwise, tol part included).
-    """
-
-    equation: str
-    layer: int
-    quantity: str
-    verdict: str
-    rel_error: float
-    h: Optional[float] = None
-    resolution: float = 0.0
-    size: float = 0.0
-    reason: str = ""
-    worst_index: Optional[tuple] = None
-    worst_analytic: Optional[float] = None
-    worst_numeric: Optional[float] = None
-    worst_elementwise_error: Optional[float] = None
-    near_kink: int = 0
-    error: str = ""
-    analytic: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
-    numeric: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
-    allowed: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
-
-    @property
-    def passed(self) -> bool:
-        """True if the verdict is "agrees"."""
-        return self.verdict == AGREES
-
-    def describe(self) -> str:
-        """One line in words."""
-        label = {AGREES: "agrees     ", WRONG: "WRONG      ", CANNOT_TELL: "cannot tell"}[self.verdict]
-        step = f"h {self.h:.0e}" if self.h is not None else "arithmetic"
-        text = f"{label} {self.equation:<8} layer {self.layer}  {self.quantity:<9} rel. error {self.rel_error:.1e}  ({step})"
-        if self.reason:
-            text += f": {self.reason}"
-        if self.near_kink and self.verdict == AGREES:
-            text += f" [{self.near_kink} z value(s) within h of a kink]"
-        return text
-
-
 def _compare(equation, layer, quantity, analytic_fn, numeric, rounding, tol, h, near_kink=0,
-             unresolved_why="") -> EquationCheck:
+             unresolved_why=lambda: "") -> EquationCheck:
     """Call the implementation and judge it against ``numeric`` ± ``rounding`` (elementwise).
 
     ``rounding`` is the estimated error (finite differences plus arithmetic)
-    before the SAFETY factor. Exceptions and shape errors are "wrong".
+    before the SAFETY factor; ``unresolved_why()`` says what to try if the
+    gradient is below the resolution. Exceptions and shape errors are "wrong".
     """
     numeric = np.asarray(numeric, dtype=np.float64)
     try:
@@ -427,142 +270,21 @@ def _compare(equation, layer, quantity, analytic_fn, numeric, rounding, tol, h, 
         return EquationCheck(equation, layer, quantity, WRONG, float("inf"), h, reason=why,
                              near_kink=near_kink, error=why, analytic=analytic, numeric=numeric)
     u = SAFETY * np.asarray(rounding, dtype=np.float64) * np.ones(numeric.shape)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # a NaN or inf result is simply wrong
         diff = np.abs(analytic - numeric)
         allowed = u + tol * (np.abs(analytic) + np.abs(numeric))
-        excess = np.where(diff > 0, diff / np.maximum(allowed, 1e-300), 0.0)
-    excess = np.where(np.isfinite(excess), excess, np.inf)
-    worst = tuple(int(i) for i in np.unravel_index(np.argmax(excess), excess.shape))
-    elem = float(diff[worst] / max(ERROR_FLOOR, abs(analytic[worst]) + abs(numeric[worst])))
-    err = relative_error(analytic, numeric)
+        excess = np.where(diff == 0, 0.0, diff / np.maximum(allowed, 1e-300))  # NaN stays NaN
+        excess = np.where(np.isfinite(excess), excess, np.inf)
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(excess), excess.shape))
+        elem = float(diff[worst] / max(ERROR_FLOOR, abs(analytic[worst]) + abs(numeric[worst])))
+        err = relative_error(analytic, numeric)
     err = err if np.isfinite(err) else float("inf")
     resolution, size = float(np.linalg.norm(u)), float(np.linalg.norm(numeric))
-    verdict, reason = _judge(float(excess[worst]), size, resolution, near_kink, h, unresolved_why,
+    verdict, reason = judge(float(excess[worst]), size, resolution, near_kink, unresolved_why,
                              diff[worst], allowed[worst], analytic[worst], numeric[worst], worst)
     return EquationCheck(equation, layer, quantity, verdict, err, h, resolution, size, reason, worst,
                          float(analytic[worst]), float(numeric[worst]), elem, near_kink, "",
                          analytic, numeric, allowed)
-
-
-def _judge(excess, size, resolution, near_kink, h, unresolved_why, diff, allowed, ours, theirs, where):
-    """The verdict and its reason from the worst excess and the size against the resolution."""
-    if excess > 1 and near_kink:
-        return CANNOT_TELL, (
-            f"differs by {diff:.1e} at element {where}, but {near_kink} z value(s) lie within h of a "
-            f"kink, where a central difference averages the two slopes; check at another point "
-            f"(move x or b slightly)")
-    if excess > 1:
-        return WRONG, (
-            f"at element {where} ours is {ours:.6g} and finite differences give {theirs:.6g}: they "
-            f"differ by {diff:.1e}, {excess:.3g} times what finite differences and rounding resolve "
-            f"there (±{allowed:.1e})")
-    if size <= resolution:
-        return CANNOT_TELL, (
-            f"the gradient (size {size:.1e}) is not larger than what finite differences resolve "
-            f"here (±{resolution:.1e}), so even a wrong sign would not show; {unresolved_why}")
-    return AGREES, f"within ±{resolution:.1e}; the gradient's size is {size:.1e}"
-
-
-def _advice(est: _Estimate, rounding, passed_on=0.0) -> str:
-    """What to try when a gradient is below the resolution, from the dominant error.
-
-    ``rounding``: the equation's own arithmetic; ``passed_on``: the finite-difference
-    error of its numerical input (round-off like, where it matters).
-    """
-    if not np.any(est.value):
-        return ("C does not change at all when this quantity moves (e.g. a dead ReLU unit, or an "
-                "output saturated to exactly 0 or 1): check at another point, e.g. other examples "
-                "or less saturated units")
-    ro = float(np.linalg.norm(est.roundoff)) + float(np.linalg.norm(passed_on))
-    tr = float(np.linalg.norm(est.truncation))
-    ar = float(np.linalg.norm(rounding))
-    if ar >= max(ro, tr):
-        return ("it is zero to working precision (below the rounding of the equation itself): "
-                "check at a point where it is not, e.g. other examples or less saturated units")
-    if ro >= tr:
-        more = "a larger h, e.g. h=1e-3, or " if est.h < STEPS[-1] else ""
-        return (f"round-off in C(p ± h), which grows with the cost summed over all examples, "
-                f"dominates: try {more}fewer examples (the check already runs in float64)")
-    return "truncation (the cost curves over ±h) dominates: try a smaller h, e.g. h=1e-6"
-
-
-# --- the report -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GradCheckReport:
-    """All the checks of one run, as data.
-
-    Attributes
-    ----------
-    checks : list of EquationCheck
-    tol : float
-    h : float or None
-        The step asked for; None means chosen per check (each check has its ``h``).
-    notes : tuple of str
-        E.g. that float32 inputs were upcast.
-    """
-
-    checks: list
-    tol: float
-    h: Optional[float]
-    notes: tuple = ()
-
-    @property
-    def passed(self) -> bool:
-        """True if every check agrees."""
-        return all(c.verdict == AGREES for c in self.checks)
-
-    @property
-    def failures(self) -> list:
-        """The checks whose verdict is "wrong"."""
-        return [c for c in self.checks if c.verdict == WRONG]
-
-    @property
-    def undecided(self) -> list:
-        """The checks whose verdict is "cannot tell"."""
-        return [c for c in self.checks if c.verdict == CANNOT_TELL]
-
-    @property
-    def failing_equations(self) -> list:
-        """Names of the equations with at least one wrong check, in order."""
-        return list(dict.fromkeys(c.equation for c in self.failures))
-
-    def worst(self, equation: Optional[str] = None) -> float:
-        """Largest rel_error over all checks (or those of one equation)."""
-        errs = [c.rel_error for c in self.checks if equation in (None, c.equation)]
-        return max(errs) if errs else float("nan")
-
-    def by_equation(self) -> dict:
-        """{equation: worst rel_error} in the order checked."""
-        return {eq: self.worst(eq) for eq in dict.fromkeys(c.equation for c in self.checks)}
-
-    def verdicts(self) -> dict:
-        """{equation: verdict}: "wrong" if any layer is, else "cannot tell" if any layer is, else "agrees"."""
-        out = {}
-        for c in self.checks:
-            rank = (AGREES, CANNOT_TELL, WRONG)
-            out[c.equation] = max(out.get(c.equation, AGREES), c.verdict, key=rank.index)
-        return out
-
-    def summary(self) -> str:
-        """The report as text, one check per line, then the verdict (returned, not printed)."""
-        lines = [c.describe() for c in self.checks]
-        lines += [f"note: {n}" for n in self.notes]
-        wrong, unsure = self.failing_equations, self.undecided
-        step = "h chosen per check" if self.h is None else f"h {self.h:g}"
-        where = ", ".join(f"{c.equation} layer {c.layer}" for c in unsure)
-        if self.passed:
-            verdict = f"every equation agrees with finite differences ({', '.join(self.verdicts())})"
-        elif wrong:
-            verdict = "wrong: " + ", ".join(wrong) + (f"; cannot tell: {where}" if unsure else "")
-        else:
-            verdict = f"no equation is wrong, but finite differences cannot tell for {where}"
-        lines.append(f"{verdict} (tol {self.tol:g}, {step})")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
 
 
 # --- the checkers ---------------------------------------------------------------------------
@@ -612,11 +334,11 @@ class _Problem:
         self.net, self.x, self.y, self.notes = _as_float64(net, x, y)
         self.z, self.a = forward(self.net, self.x, validate=False)
         self.grads = backprop.backward(self.net, self.x, self.y, self.cost, validate=False)
-        self.noise_delta, self.noise_params = _noise_scales(
-            self.net, self.x, self.y, self.cost, self.z, self.a, self.grads)
+        self.noise_delta, self.noise_params = roundoff_scales(
+            self.net, self.y, self.cost, self.z, self.a, self.grads.delta)
         self.enough = self.tol / SAFETY
 
-    def delta(self, l) -> _Estimate:
+    def delta(self, l) -> Estimate:
         f, p = _delta_problem(self.net, self.z, self.y, self.cost, l)
         return _estimate(f, p, EPS * self.noise_delta[l], self.h, self.enough)
 
@@ -676,18 +398,18 @@ def check_equations(
         # compared finite difference, and kinks count within the inputs' step too
         step = est.h if inputs is None else max(est.h, inputs.h)
         return _compare(equation, l, quantity, fn, est.value, est.error + fed[0] + fed[1], P.tol, est.h,
-                        P.kinks(l, step), _advice(est, *fed))
+                        P.kinks(l, step), lambda: advice(est, *fed, largest_step=STEPS[-1]))
 
     sigma_L = net.sigma(L)
     checks = [judge("BP1", L, f"δ^{L}", lambda: bp1(P.cost, z[L].copy(), a[L].copy(), y.copy(), sigma_L),
-                    d[L], (_output_error_rounding(P.cost, z[L], a[L], y, sigma_L), 0.0))]
+                    d[L], (bp1_rounding(P.cost, z[L], a[L], y, sigma_L), 0.0))]
     for l in range(L - 1, 0, -1):
-        fed = _fed_error(net.w[l + 1], d[l + 1].value, d[l + 1].error, z[l], net.sigma(l))
+        fed = bp2_errors(net.w[l + 1], d[l + 1].value, d[l + 1].error, z[l], net.sigma(l))
         checks.append(judge(
             "BP2", l, f"δ^{l}",
             lambda l=l: bp2(net.w[l + 1].copy(), d[l + 1].value.copy(), z[l].copy(), net.sigma(l)),
             d[l], fed, d[l + 1]))
-    fed = [None] + [_gradient_errors(d[l].value, d[l].error, a[l - 1]) for l in range(1, L + 1)]
+    fed = [None] + [gradient_errors(d[l].value, d[l].error, a[l - 1]) for l in range(1, L + 1)]
     for l in range(1, L + 1):
         checks.append(judge("BP3", l, f"∂C/∂b^{l}", lambda l=l: bp3(d[l].value.copy()),
                             params[l][1], fed[l][0], d[l]))
@@ -695,17 +417,6 @@ def check_equations(
         checks.append(judge("BP4", l, f"∂C/∂w^{l}", lambda l=l: bp4(d[l].value.copy(), a[l - 1].copy()),
                             params[l][0], fed[l][1], d[l]))
     return GradCheckReport(checks, P.tol, P.h, P.notes)
-
-
-def _backward_rounding(P):
-    """Elementwise rounding error of a correct backward pass: (errors of ∂C/∂w^l, of ∂C/∂b^l)."""
-    net, g, L = P.net, P.grads, P.net.L
-    err = [None] * (L + 1)
-    err[L] = _output_error_rounding(P.cost, P.z[L], P.a[L], P.y, net.sigma(L))
-    for l in range(L - 1, 0, -1):
-        err[l] = sum(_fed_error(net.w[l + 1], g.delta[l + 1], err[l + 1], P.z[l], net.sigma(l)))
-    out = [None] + [_gradient_errors(g.delta[l], err[l], P.a[l - 1]) for l in range(1, L + 1)]
-    return [None] + [sum(o[1]) for o in out[1:]], [None] + [sum(o[0]) for o in out[1:]]
 
 
 def check_backward(
@@ -731,7 +442,7 @@ def check_backward(
     Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
     """
     P = _Problem(net, x, y, cost, h, tol)
-    round_w, round_b = _backward_rounding(P)
+    round_w, round_b = backward_rounding(P.net, P.cost, P.z, P.a, P.y, P.grads.delta)
     try:
         grads = backward_fn(P.net, P.x.copy(), P.y.copy(), P.cost)
         failure = None
@@ -745,9 +456,10 @@ def check_backward(
                 if failure is not None:
                     raise failure
                 return getattr(grads, f"grad_{name}")[l]
+            def why(est=est, rounding=rounding):
+                return advice(est, rounding, largest_step=STEPS[-1])
             checks.append(_compare("backward", l, f"∂C/∂{name}^{l}", analytic, est.value,
-                                   est.error + rounding, P.tol, est.h, P.kinks(l, est.h),
-                                   _advice(est, rounding)))
+                                   est.error + rounding, P.tol, est.h, P.kinks(l, est.h), why))
     return GradCheckReport(checks, P.tol, P.h, P.notes)
 
 
@@ -788,5 +500,5 @@ def check_update_step(
                 "update", l, f"{name}^{l}",
                 lambda p=p, g=est.value: np.asarray(update_fn(p.copy(), g.copy(), eta, m)) - p,
                 expected, rounding, P.tol, est.h, 0,
-                "the step is below the rounding of p itself: check where the gradient is larger"))
+                lambda: "the step is below the rounding of p itself: check where the gradient is larger"))
     return GradCheckReport(checks, P.tol, P.h, P.notes)

@@ -6,6 +6,7 @@ initialiser drawn from a seed; every activation/cost pair bpcore supports is
 then tried on it, with its own weights, biases, inputs and targets.
 """
 
+import functools
 import itertools
 
 import numpy as np
@@ -29,12 +30,18 @@ PAIR_IDS = [f"{h}-{c}-{o}" for h, c, o in PAIRS]
 INITS = ("lecun", "xavier", "normal", "he")
 
 
-def architecture(seed):
-    """(sizes, m, init) of random architecture number ``seed``: depth 1–3, widths 1–3, m 1–2."""
+@functools.lru_cache(maxsize=None)
+def _architecture(seed):
     rng = np.random.default_rng([seed, 0])
     depth = int(rng.integers(1, 4))
-    sizes = [int(n) for n in rng.integers(1, 4, depth + 1)]
+    sizes = tuple(int(n) for n in rng.integers(1, 4, depth + 1))
     return sizes, int(rng.integers(1, 3)), INITS[int(rng.integers(0, len(INITS)))]
+
+
+def architecture(seed):
+    """(sizes, m, init) of random architecture number ``seed``: depth 1–3, widths 1–3, m 1–2."""
+    sizes, m, init = _architecture(seed)
+    return list(sizes), m, init
 
 
 def targets(rng, cost, n, m):

@@ -31,14 +31,9 @@ from bpcore import backward, check_backward, check_equations, check_update_step,
 from bpcore import datasets, gradcheck
 from bpcore.costs import get_cost
 from bpcore.gradcheck import (
-    AGREES,
-    CANNOT_TELL,
     DEFAULT_TOL,
     SAFETY,
     STEPS,
-    WRONG,
-    EquationCheck,
-    GradCheckReport,
     cost_from_z,
     numerical_deltas,
     numerical_gradient,
@@ -46,6 +41,7 @@ from bpcore.gradcheck import (
     relative_error,
     total_cost,
 )
+from bpcore.verdicts import AGREES, CANNOT_TELL, WRONG, EquationCheck, GradCheckReport
 from gradcheck_problems import (
     COST_OUTPUT,
     HIDDEN,
@@ -489,6 +485,13 @@ def test_report_methods():
         "no equation is wrong, but finite differences cannot tell for BP4 layer 2")
     assert GradCheckReport([ok], 1e-7, 1e-6).passed
     assert "every equation agrees" in GradCheckReport([ok], 1e-7, 1e-6).summary()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_nan_or_inf_result_is_wrong(bad):
+    net, x, y = random_problem(2, "tanh", "quadratic", "sigmoid")
+    report = check_equations(net, x, y, bp3=lambda d: np.full((d.shape[0], 1), bad))
+    assert report.failing_equations == ["BP3"], report.summary()
 
 
 def test_check_equations_returns_the_arrays_it_compared():
