@@ -14,9 +14,10 @@ too; :func:`bp1_rounding`, :func:`bp2_errors`, :func:`gradient_errors` and
 :func:`backward_rounding` bound those. All arrays have the shape of the
 quantity they bound.
 
-The bounds are deliberately on the safe side: measured against the actual
-errors they are 10–100 times larger (``tests/test_gradcheck.py`` asserts they
-are never exceeded by more than half the checker's safety factor).
+The round-off bounds are deliberately on the safe side: where round-off
+dominates, the measured errors are 10 to 100 times smaller.
+``tests/test_gradcheck.py`` checks that the whole estimate (bound plus measured
+truncation) is never exceeded by more than half the checker's safety factor.
 
 Taught in ``notebooks/05_gradient_checking.ipynb``.
 """

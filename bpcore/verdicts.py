@@ -152,11 +152,10 @@ def advice(est: Estimate, rounding, passed_on=0.0, largest_step=1e-2) -> str:
         return ("it is zero to working precision (below the rounding of the equation itself): "
                 "check at a point where it is not, e.g. other examples or less saturated units")
     if ro >= tr:
-        more = "a larger h, e.g. h=1e-3, or " if est.h < largest_step else ""
+        more = f"a larger h, e.g. h={min(10 * est.h, largest_step):.0e}, or " if est.h < largest_step else ""
         return (f"round-off in C(p ± h), which grows with the cost summed over all examples, "
                 f"dominates: try {more}fewer examples (the check already runs in float64)")
-    return "truncation (the cost curves over ±h) dominates: try a smaller h, e.g. h=1e-6"
-
+    return f"truncation (the cost curves over ±h) dominates: try a smaller h, e.g. h={est.h / 10:.0e}"
 
 
 @dataclass(frozen=True)

@@ -367,10 +367,11 @@ def test_an_all_zero_column_is_refused_by_softmax_cross_entropy(entry):
 
 
 def test_the_gradient_such_targets_would_have_given_is_wrong():
-    """Why refuse: with Σ_j y_j ≠ 1, δ^L = a − y is not ∂C/∂z^L (it was 9× off here)."""
+    """Why refuse: with Σ_j y_j ≠ 1, δ^L = a − y is not ∂C/∂z^L (which is a·Σ_j y_j − y)."""
     z = np.array([[0.5], [0.0], [-0.5]])
-    y = np.array([[3.0], [0.0], [0.0]])  # an integer label 3 put where a one-hot column belongs... summing to 3
+    y = np.array([[3.0], [0.0], [0.0]])  # a class label (3) where a one-hot column belongs
     true = numerical_gradient(lambda: SoftmaxCrossEntropyCost.value(z, None, y), z, 1e-5)
+    np.testing.assert_allclose(true, 3 * softmax(z) - y, rtol=1e-8)
     ours = softmax(z) - y
     assert np.linalg.norm(ours - true) > 0.5 * np.linalg.norm(true)
     with pytest.raises(ValueError):
