@@ -22,7 +22,7 @@ from typing import Callable, Iterator, NamedTuple, Optional
 import numpy as np
 
 from .backprop import backward
-from .costs import validate_cost_output, get_cost
+from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network, forward
 from .update import update
 from .validation import is_whole_number, real_number, validate_eta, validate_x, validate_y, whole_number
@@ -156,10 +156,11 @@ def accuracy(net: Network, x, y):
 def mean_cost(net: Network, x, y, cost="quadratic") -> float:
     """The mean cost (1/m) Σ_x C_x over the m columns of x."""
     cost = get_cost(cost)
-    a_L = forward(net, x)[1][-1]
-    y = validate_y(y, net.sizes[-1], a_L.shape[1])  # a mismatched y would broadcast silently
+    z, a = forward(net, x)
+    y = validate_y(y, net.sizes[-1], a[-1].shape[1])  # a mismatched y would broadcast silently
+    validate_target(cost, y)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return cost.value(a_L, y) / a_L.shape[1]
+        return cost.value(z[-1], a[-1], y) / a[-1].shape[1]
 
 
 def _batch_size(m, N) -> int:
@@ -260,7 +261,7 @@ def _divergence_check(net: Network, x, y, cost):
     if not all(np.isfinite(z[l]).all() for l in range(1, net.L + 1)):
         return float("nan"), "the loss became NaN or infinite (the weighted inputs z overflowed)", None
     z_max = max(float(np.max(np.abs(z[l]))) for l in range(1, net.L + 1))
-    loss = cost.value(a[-1], y) / x.shape[1]
+    loss = cost.value(z[-1], a[-1], y) / x.shape[1]
     if z_max > Z_LIMIT:
         return loss, f"the weighted inputs reached |z| = {z_max:.2g}, so the units are saturated and learning has stopped", a[-1]
     if not np.isfinite(loss):
@@ -287,11 +288,13 @@ def _validated(net: Network, x, y, cost, eta, m, x_val, y_val) -> _Inputs:
     eta = validate_eta(eta)
     x = validate_x(x, net.sizes[0])
     y = validate_y(y, net.sizes[-1], x.shape[1])
+    validate_target(cost, y)
     x, y = np.asfortranarray(x), np.asfortranarray(y)  # once here, not in every sgd_epoch
     m = _batch_size(m, x.shape[1])
     if x_val is not None:
         x_val = validate_x(x_val, net.sizes[0], "x_val")
         y_val = validate_y(y_val, net.sizes[-1], x_val.shape[1], "y_val")
+        validate_target(cost, y_val, "y_val")
     y_labels = class_labels(y) if _is_classification(y) else None
     return _Inputs(x, y, cost, eta, m, x_val, y_val, y_labels)
 
