@@ -26,6 +26,12 @@ checker                                learner's function                       
 :func:`check_sgd_epoch`                ``(net, x, y, cost, eta, m, rng) -> net``   07
 :func:`check_update_ratio`             ``(net, grads, eta, m) -> [None, r_1..]``   07
 :func:`check_xavier_init`              ``(n_in, n_out, rng) -> w``                 09
+:func:`check_layer_shapes`             ``(sizes, m) -> [(w, b, z shapes), ...]``   00
+:func:`check_seed_weighted_input`      ``(w, b, a_prev, k) -> z_k``                00
+:func:`check_batch_sizes`              ``(N, m) -> [m of each update]``            00
+:func:`check_forward_pass`             ``(net, x) -> (z, a)``                      01
+:func:`check_weight_index`             ``(sizes, l, j, k) -> (shape, index)``      01
+:func:`check_tanh_output_error`        ``(z_L, a_L, y) -> delta_L``                02
 =====================================  ==========================================  ========
 
 Modules: :mod:`~bpcore.feedback.engine` (Feedback, calling the learner's
@@ -33,7 +39,7 @@ function, writing the verdict), :mod:`~bpcore.feedback.slips` (the
 catalogue), :mod:`~bpcore.feedback.problems` (the seeded test problems), and
 the checkers by topic: :mod:`~bpcore.feedback.equations`,
 :mod:`~bpcore.feedback.gradient_checking`, :mod:`~bpcore.feedback.training`,
-:mod:`~bpcore.feedback.initialisation`.
+:mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.notation`.
 """
 
 from .engine import Feedback
@@ -58,3 +64,10 @@ __all__ = [
     "check_update_ratio",
     "check_xavier_init",
 ]
+
+# notebooks 00-02: reading the notation, the whole forward pass, a tanh output layer
+from .equations import check_forward_pass, check_tanh_output_error  # noqa: E402
+from .notation import check_batch_sizes, check_layer_shapes, check_seed_weighted_input, check_weight_index  # noqa: E402
+
+__all__ += ["check_layer_shapes", "check_seed_weighted_input", "check_batch_sizes", "check_forward_pass",
+            "check_weight_index", "check_tanh_output_error"]

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import get_activation, sigmoid, sigmoid_prime
-from ..backprop import backpropagate_error, bias_gradient, output_error, weight_gradient
+from ..activations import get_activation, sigmoid, sigmoid_prime, tanh, tanh_prime
+from ..backprop import backpropagate_error, backward, bias_gradient, output_error, weight_gradient
 from ..costs import get_cost
 from ..gradcheck import numerical_deltas, numerical_parameter_gradients
-from ..network import Network, forward
-from .engine import Case, Feedback, Spec, check
+from ..network import Network, forward, init_network
+from .engine import Case, Feedback, Spec, call, check, failed, fmt_shape, passed, recognise, returned_none
 from .slips import Slip
 from .problems import sigmoid_network
 
 __all__ = ["check_forward", "check_bp1", "check_cross_entropy_delta", "check_bp2", "check_bp3", "check_bp4"]
+# notebooks 01 and 02: the whole forward pass, BP1 for a tanh output layer
+__all__ += ["check_forward_pass", "check_tanh_output_error"]
 
 SIGMOID = get_activation("sigmoid")
 QUADRATIC = get_cost("quadratic")
@@ -32,8 +34,9 @@ FORWARD = Spec(
     notebook="01_forward_propagation.ipynb", reference="bpcore.network.forward",
     arg_names=("w", "b", "a_prev", "sigma"), out_names=("z", "a"),
     out_shapes=("(n_l, m): one column per example",) * 2,
-    shape_hint="w^l a^{l-1} multiplies (n_l, n_{l-1}) @ (n_{l-1}, m): use w @ a_prev, with no transpose, "
-               "and add b of shape (n_l, 1) as it is.")
+    shape_hint="w^l a^{l-1} multiplies (n_l, n_{l-1}) by (n_{l-1}, m), giving (n_l, m): no transpose is "
+               "needed, and the bias column b^l, shape (n_l, 1), is added to every column as it is "
+               "(notebook 01, sections 3 and 4).")
 
 
 def _forward_with(c, z_of):
@@ -49,7 +52,7 @@ FORWARD_SLIPS = [
     Slip(id="extra_transpose", variant=lambda c: _forward_with(c, lambda w, b, a: w.T @ a + b),
          explain="Your z equals (w^l)^T a^{l-1} + b^l. No transpose in the forward pass: w^l has "
                  "shape (n_l, n_{l-1}) and w^l_jk connects neuron k in layer l−1 to neuron j in "
-                 "layer l, so w^l a^{l-1} is already (n_l, n_{l-1}) @ (n_{l-1}, m) = (n_l, m)."),
+                 "layer l, so w^l a^{l-1} is already (n_l, n_{l-1}) times (n_{l-1}, m) = (n_l, m)."),
     Slip(id="missing_bias", variant=lambda c: _forward_with(c, lambda w, b, a: w @ a),
          explain="Your z equals w^l a^{l-1} without the bias: add b^l (shape (n_l, 1); numpy "
                  "broadcasts it over the m columns)."),
@@ -58,10 +61,10 @@ FORWARD_SLIPS = [
                  "broadcasts a 1-D array across the columns' entries. Keep b^l a column of shape "
                  "(n_l, 1) so each neuron j gets its own b^l_j in every example."),
     Slip(id="missing_activation", variant=lambda c: (c.expected[0], c.expected[0]),
-         explain="Your a equals z: apply the activation, a^l = σ(z^l) = sigma(z)."),
+         explain="Your a equals z: apply the activation passed in, a^l = σ(z^l)."),
     Slip(id="ignores_sigma", variant=lambda c: (c.expected[0], sigmoid(c.expected[0])),
-         explain="Your a is always the sigmoid of z: use the sigma passed in (the second test case "
-                 "passes tanh), a = sigma(z)."),
+         explain="Your a is always the sigmoid of z: apply the sigma passed in (the second test case "
+                 "passes tanh)."),
 ]
 
 
@@ -96,6 +99,176 @@ def check_forward(fn) -> Feedback:
     return check(fn, FORWARD, cases, FORWARD_SLIPS)
 
 
+# --------------------------------------------------------------------------- the whole forward pass
+
+FORWARD_PASS = Spec(
+    checker="check_forward_pass", equation="forward pass",
+    formula="a^0 = x;  z^l = w^l a^{l-1} + b^l,  a^l = σ(z^l) with layer l's own σ, for l = 1..L",
+    notebook="01_forward_propagation.ipynb", reference="bpcore.network.forward",
+    arg_names=("net", "x"), out_names=("z", "a"),
+    out_shapes=("a list of length L + 1: z[0] = None, then z[l] of shape (n_l, m)",
+                "a list of length L + 1: a[0] = x, then a[l] of shape (n_l, m)"),
+    shape_hint="Layer l multiplies w^l, shape (n_l, n_{l-1}), by the activation of the layer just before "
+               "it, a^{l-1}, shape (n_{l-1}, m) (notebook 01, sections 3 and 6).")
+
+
+def _pass_with(c, layer):
+    """The forward pass with ``layer(net, l, a_prev) -> (z_l, a_l)`` in place of the right one."""
+    net, x = c.args
+    z, a = [None], [x]
+    for l in range(1, net.L + 1):
+        z_l, a_l = layer(net, l, a[l - 1])
+        z.append(z_l)
+        a.append(a_l)
+    return z, a
+
+
+def _layer_with(sigma_of=None, bias=True):
+    def layer(net, l, a_prev):
+        z_l = net.w[l] @ a_prev + (net.b[l] if bias else 0.0)
+        return z_l, (sigma_of(net, l) if sigma_of else net.sigma(l))(z_l)
+    return layer
+
+
+FORWARD_PASS_SLIPS = [
+    Slip(id="swapped_outputs", variant=lambda c: c.expected[::-1],
+         explain="You returned (a, z); the order is (z, a), like bpcore.forward."),
+    Slip(id="not_indexed_like_layers", variant=lambda c: (c.expected[0][1:], c.expected[1][1:]),
+         explain="Your lists start at layer 1. Index them like the layers, so that z[l] is z^l: "
+                 "slot 0 holds z[0] = None (the input has no weighted input) and a[0] = x (a^0 = x)."),
+    Slip(id="ignores_sigma", variant=lambda c: _pass_with(c, _layer_with(lambda net, l: sigmoid)),
+         explain="Your activations are the sigmoid at every layer. Each layer has its own activation: "
+                 "in the first test case the hidden layers are tanh and only the output is a sigmoid."),
+    Slip(id="wrong_layer_activation",
+         variant=lambda c: _pass_with(c, _layer_with(lambda net, l: net.sigma(net.L))),
+         explain="Your activations use the output layer's σ at every layer. Layer l applies its own "
+                 "activation: the hidden layers 1..L−1 have one, the output layer L may have another."),
+    Slip(id="wrong_layer_activation", variant=lambda c: _pass_with(c, _layer_with(lambda net, l: net.sigma(1))),
+         explain="Your activations use the hidden layers' σ at the output layer too. Layer l applies its "
+                 "own activation: the output layer L may have another one than the hidden layers."),
+    Slip(id="missing_activation", variant=lambda c: _pass_with(c, _layer_with(lambda net, l: lambda z: z)),
+         explain="Your a^l equals z^l at every layer: apply layer l's activation, a^l = σ(z^l), before "
+                 "the next layer reads it."),
+    Slip(id="missing_bias", variant=lambda c: _pass_with(c, _layer_with(bias=False)),
+         explain="Your z^l equals w^l a^{l-1} without the bias: every layer adds its b^l (shape (n_l, 1), "
+                 "broadcast over the m columns)."),
+]
+
+
+def _as_lists(result):
+    """The learner's (z, a) as two lists of None or float arrays; None if it is not of that form."""
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        return None
+    lists = []
+    for part in result:
+        if not isinstance(part, (tuple, list)):
+            return None
+        items = []
+        for item in part:
+            try:
+                arr = None if item is None else np.asarray(item)
+            except (TypeError, ValueError):
+                return None
+            if arr is not None and (arr.dtype == object or arr.dtype.kind not in "fiub"):
+                return None
+            items.append(None if arr is None else arr.astype(np.float64))
+        lists.append(items)
+    return tuple(lists)
+
+
+def _same_item(g, w) -> bool:
+    if g is None or w is None:
+        return g is None and w is None
+    return g.shape == w.shape and bool(np.all(np.isfinite(g))) and np.allclose(g, w, rtol=1e-6, atol=1e-9)
+
+
+def _same_pass(got, want) -> bool:
+    want = _as_lists(want)
+    return got is not None and want is not None and all(
+        len(g) == len(w) and all(_same_item(gi, wi) for gi, wi in zip(g, w)) for g, w in zip(got, want))
+
+
+def _first_difference(case: Case, got) -> tuple:
+    """(slip, line): the first place where the learner's (z, a) leaves bpcore's, in layer order."""
+    (z, a), (z_want, a_want) = got, case.expected
+    L = len(z_want) - 1
+    where = f"In the test case {case.label}"
+    if len(z) != L + 1 or len(a) != L + 1:
+        return "wrong_shape", (f"{where}, your lists have lengths {len(z)} and {len(a)}; both should have "
+                               f"length L + 1 = {L + 1}: slot 0, then one entry per layer l = 1..{L}.")
+    if z[0] is not None:
+        return "not_indexed_like_layers", f"{where}, your z[0] is not None: the input layer has no weighted input."
+    if not _same_item(a[0], _as_lists(case.expected)[1][0]):
+        return "not_indexed_like_layers", f"{where}, your a[0] is not the input x itself (a^0 = x)."
+    for l in range(1, L + 1):
+        for name, mine, ref in ((f"z^{l}", z[l], z_want[l]), (f"a^{l}", a[l], a_want[l])):
+            if mine is None:
+                return "returned_none", f"{where}, your {name} is None."
+            if mine.shape != ref.shape:
+                return "wrong_shape", (f"{where}, your {name} has shape {fmt_shape(mine.shape)}; expected "
+                                       f"(n_{l}, m) = {fmt_shape(ref.shape)}.")
+            if not _same_item(mine, ref):
+                before = "the layers before it are right" if l > 1 else "it is the first layer"
+                rule = (f"z^{l} = w^{l} a^{l - 1} + b^{l}" if name.startswith("z")
+                        else f"a^{l} = σ(z^{l}) with layer {l}'s own activation")
+                return "wrong_values", (f"{where}, your {name} is the first thing that differs from "
+                                        f"bpcore.forward ({before}): check {rule}.")
+    return "wrong_values", f"{where}, your result differs from bpcore.forward."
+
+
+def check_forward_pass(fn) -> Feedback:
+    """Check the whole forward pass: a^0 = x, then z^l = w^l a^{l-1} + b^l and a^l = σ(z^l) for l = 1..L.
+
+    Parameters
+    ----------
+    fn : callable ``fn(net, x) -> (z, a)``
+        net : a :class:`bpcore.network.Network`, ``net.w[l]`` of shape
+        (n_l, n_{l-1}), ``net.b[l]`` of shape (n_l, 1), ``net.sigma(l)`` the
+        activation of layer l; x : shape (n_0, m). Returns two lists of
+        length L + 1 indexed like the layers: z[0] = None and a[0] = x, then
+        z[l] and a[l] of shape (n_l, m).
+
+    Returns
+    -------
+    Feedback
+        Compared with :func:`bpcore.network.forward`, layer by layer, on a
+        (2, 5, 3, 1) network with tanh hidden layers and a sigmoid output
+        (m = 6) and a (3, 4, 2) network with a sigmoid hidden layer and a tanh
+        output (m = 4). A wrong result is traced to the first layer that
+        differs.
+
+    Taught in ``notebooks/01_forward_propagation.ipynb``.
+    """
+    cases = []
+    for sizes, hidden, output, m, seed in (((2, 5, 3, 1), "tanh", "sigmoid", 6, 13),
+                                           ((3, 4, 2), "sigmoid", "tanh", 4, 14)):
+        rng = np.random.default_rng(seed)
+        net = init_network(sizes, rng, init="normal", hidden=hidden, output=output)
+        x = rng.standard_normal((sizes[0], m))
+        cases.append(Case(label=f"sizes {sizes}, {hidden} hidden, {output} output, m = {m}", args=(net, x),
+                          expected=forward(net, x)))
+    got = {}
+    for case in cases:
+        result, problem = call(fn, FORWARD_PASS, case.args, where=f"in the test case {case.label}")
+        if problem is not None:
+            return problem
+        if result is None:
+            return returned_none(FORWARD_PASS)
+        got[case.label] = _as_lists(result)
+        if got[case.label] is None:
+            return failed(FORWARD_PASS, "wrong_type", "Your function should return the pair (z, a): two lists "
+                          f"holding None or a numpy array per layer; got a {type(result).__name__}.")
+    if all(_same_pass(got[c.label], c.expected) for c in cases):
+        return passed(FORWARD_PASS, f"Your z and a match bpcore.network.forward at every layer in "
+                      f"{len(cases)} test cases ({'; '.join(c.label for c in cases)}).")
+    slip = recognise(FORWARD_PASS_SLIPS, cases, lambda c, v: _same_pass(got[c.label], v))
+    if slip is not None:
+        return failed(FORWARD_PASS, slip.id, slip.explain)
+    wrong = next(c for c in cases if not _same_pass(got[c.label], c.expected))
+    slip_id, line = _first_difference(wrong, got[wrong.label])
+    return failed(FORWARD_PASS, slip_id, line)
+
+
 # --------------------------------------------------------------------------- BP1
 
 
@@ -111,8 +284,8 @@ def _bp1_cases(cost: str, seed: int) -> list:
     return cases
 
 
-_BP1_SHAPE_HINT = ("⊙ is the elementwise (Hadamard) product: in numpy write *, not @ or np.dot. "
-                   "z_L, a_L, y and δ^L all have shape (n_L, m).")
+_BP1_SHAPE_HINT = ("⊙ is the elementwise (Hadamard) product, not a matrix product: z_L, a_L, y and δ^L "
+                   "all have shape (n_L, m), and each entry of δ^L uses the same entry of each factor.")
 
 BP1 = Spec(
     checker="check_bp1", equation="BP1", formula="δ^L = C'(a^L) ⊙ σ'(z^L) = (a^L − y) ⊙ σ'(z^L)",
@@ -129,11 +302,11 @@ def _quadratic_delta(c, deriv):
 BP1_SLIPS = [
     Slip(id="sigma_prime_of_a", variant=lambda c: _quadratic_delta(c, lambda z, a: sigmoid_prime(a)),
          explain="Your result equals (a^L − y) ⊙ σ'(a^L): σ' takes the weighted input z^L, not the "
-                 "activation a^L. Use sigmoid_prime(z_L)."),
+                 "activation a^L. σ'(a^L) = σ'(σ(z^L)) is the slope at the wrong point (notebook 01, "
+                 "section 2)."),
     Slip(id="derivative_form_on_z", variant=lambda c: _quadratic_delta(c, lambda z, a: z * (1 - z)),
          explain="Your result equals (a^L − y) ⊙ z^L(1 − z^L). For the sigmoid, σ'(z) = σ(z)(1 − σ(z)) "
-                 "= a(1 − a): the formula in terms of a must get a, not z. Use sigmoid_prime(z_L) "
-                 "or a_L * (1 - a_L)."),
+                 "= a(1 − a): the formula in terms of a must get a, not z."),
     Slip(id="sigma_not_prime", variant=lambda c: _quadratic_delta(c, lambda z, a: a),
          explain="Your result equals (a^L − y) ⊙ σ(z^L): that is σ itself (= a^L), not its "
                  "derivative σ'(z^L)."),
@@ -145,11 +318,11 @@ BP1_SLIPS = [
                  "δ^L = ∂C/∂a^L · ∂a^L/∂z^L, and ∂a^L/∂z^L = σ'(z^L). (a − y alone is the output "
                  "error of the cross-entropy cost, where σ' cancels; not of the quadratic cost.)"),
     Slip(id="matmul_not_hadamard", variant=lambda c: (c.args[1] - c.args[2]) @ sigmoid_prime(c.args[0]),
-         explain="Your result equals (a^L − y) @ σ'(z^L), a matrix product. ⊙ is the elementwise "
-                 "product: write (a_L - y) * sigmoid_prime(z_L)."),
+         explain="Your result equals (a^L − y) times σ'(z^L) as a matrix product. ⊙ is the elementwise "
+                 "product: entry (j, x) of δ^L is (a^L_j − y_j) σ'(z^L_j) for that one example x."),
     Slip(id="matmul_not_hadamard", variant=lambda c: (c.args[1] - c.args[2]) @ sigmoid_prime(c.args[0]).T,
          explain="Your result is a matrix product of (a^L − y) and σ'(z^L). ⊙ is the elementwise "
-                 "product: write (a_L - y) * sigmoid_prime(z_L)."),
+                 "product: entry (j, x) of δ^L is (a^L_j − y_j) σ'(z^L_j) for that one example x."),
     Slip(id="factor_two", variant=lambda c: _quadratic_delta(c, lambda z, a: 2 * sigmoid_prime(z)),
          explain="Your result is 2(a^L − y) ⊙ σ'(z^L). Our quadratic cost is C = ½‖a − y‖²; the ½ "
                  "cancels the 2, so C'(a) = a − y."),
@@ -237,6 +410,94 @@ def check_cross_entropy_delta(fn) -> Feedback:
     ``notebooks/08_costs_and_saturation.ipynb``.
     """
     return check(fn, CROSS_ENTROPY_DELTA, _bp1_cases("cross_entropy", 31), CROSS_ENTROPY_DELTA_SLIPS)
+
+
+TANH = get_activation("tanh")
+
+TANH_OUTPUT_ERROR = Spec(
+    checker="check_tanh_output_error", equation="BP1 (tanh output)",
+    formula="δ^L = C'(a^L) ⊙ σ'(z^L) with σ = tanh and C = ½‖a − y‖²",
+    notebook="02_output_error_bp1.ipynb", reference="bpcore.backprop.output_error (tanh output)",
+    arg_names=("z_L", "a_L", "y"), out_names=("delta_L",), out_shapes=("(n_L, m), like z_L",),
+    shape_hint=_BP1_SHAPE_HINT, fd_what="finite differences of C with respect to z^L")
+
+
+def _tanh_cases(seed: int) -> list:
+    """δ^L of a tanh output layer under the quadratic cost, targets in (−1, 1), with finite differences."""
+    cases = []
+    for sizes, m, s in (((2, 3), 3, seed), ((3, 4, 2), 4, seed + 1)):
+        rng = np.random.default_rng(s)
+        net = init_network(sizes, rng, init="normal", output="tanh")
+        x = rng.standard_normal((sizes[0], m))
+        y = rng.uniform(-1.0, 1.0, (sizes[-1], m))
+        g = backward(net, x, y, QUADRATIC)
+        L = net.L
+        cases.append(Case(label=f"n_L = {sizes[-1]}, m = {m}", args=(g.z[L], g.a[L], y),
+                          expected=(output_error(QUADRATIC, g.z[L], g.a[L], y, TANH),),
+                          numeric=numerical_deltas(net, g.z, y, QUADRATIC)[L], extra={"m": m}))
+    return cases
+
+
+TANH_OUTPUT_ERROR_SLIPS = [
+    Slip(id="sigma_prime_of_a", variant=lambda c: _quadratic_delta(c, lambda z, a: tanh_prime(a)),
+         explain="Your result equals (a^L − y) ⊙ tanh'(a^L): tanh' takes the weighted input z^L, not the "
+                 "activation a^L = tanh(z^L)."),
+    Slip(id="tanh_form_on_z", variant=lambda c: _quadratic_delta(c, lambda z, a: 1 - z ** 2),
+         explain="Your result equals (a^L − y) ⊙ (1 − (z^L)²). tanh'(z) = 1 − tanh²(z) = 1 − a²: written "
+                 "in terms of a, it must be given a, not z."),
+    Slip(id="missing_square", variant=lambda c: _quadratic_delta(c, lambda z, a: 1 - tanh(z)),
+         explain="Your result equals (a^L − y) ⊙ (1 − tanh(z^L)): the square is missing from "
+                 "tanh'(z) = 1 − tanh²(z)."),
+    Slip(id="missing_square", variant=lambda c: _quadratic_delta(c, lambda z, a: 1 - a),
+         explain="Your result equals (a^L − y) ⊙ (1 − a^L): the square is missing from "
+                 "tanh'(z) = 1 − tanh²(z) = 1 − a²."),
+    Slip(id="other_activation_prime", variant=lambda c: _quadratic_delta(c, lambda z, a: sigmoid_prime(z)),
+         explain="Your result equals (a^L − y) ⊙ σ'(z^L) with the sigmoid's σ'. The output layer is tanh "
+                 "now, so BP1 takes the derivative of tanh."),
+    Slip(id="other_activation_prime", variant=lambda c: _quadratic_delta(c, lambda z, a: a * (1 - a)),
+         explain="Your result equals (a^L − y) ⊙ a^L(1 − a^L): that is the sigmoid's derivative written in "
+                 "terms of a. The output layer is tanh now, so BP1 takes the derivative of tanh."),
+    Slip(id="missing_sigma_prime", variant=lambda c: _quadratic_delta(c, lambda z, a: 1.0),
+         explain="Your result equals a^L − y: the factor tanh'(z^L) is missing. Nothing cancels it here: "
+                 "the quadratic cost's C'(a) = a − y has no denominator (the cancellation of notebook 02, "
+                 "section 6, needs the cross-entropy cost and a sigmoid output)."),
+    Slip(id="sigma_not_prime", variant=lambda c: _quadratic_delta(c, lambda z, a: a),
+         explain="Your result equals (a^L − y) ⊙ tanh(z^L): that is tanh itself (= a^L), not its "
+                 "derivative tanh'(z^L)."),
+    Slip(id="wrong_sign", variant=lambda c: -c.expected[0],
+         explain="Your result is −δ^L: the sign is flipped. C = ½‖a − y‖² gives C'(a) = a − y, "
+                 "not y − a."),
+    Slip(id="factor_two", variant=lambda c: 2 * c.expected[0],
+         explain="Your result is 2δ^L. Our quadratic cost is C = ½‖a − y‖²; the ½ cancels the 2, so "
+                 "C'(a) = a − y."),
+    Slip(id="divided_by_m", variant=lambda c: c.expected[0] / c.extra["m"],
+         explain="Your result is δ^L divided by m. δ^L is computed per example, one column each; "
+                 "the 1/m belongs to the update rule, w → w − (η/m) Σ_x ∂C_x/∂w."),
+    Slip(id="matmul_not_hadamard", variant=lambda c: (c.args[1] - c.args[2]) @ tanh_prime(c.args[0]).T,
+         explain="Your result is a matrix product of (a^L − y) and tanh'(z^L). ⊙ is the elementwise "
+                 "product: entry (j, x) of δ^L is (a^L_j − y_j) tanh'(z^L_j) for that one example x."),
+]
+
+
+def check_tanh_output_error(fn) -> Feedback:
+    """Check BP1 for the quadratic cost and a tanh output: δ^L = (a^L − y) ⊙ tanh'(z^L).
+
+    Parameters
+    ----------
+    fn : callable ``fn(z_L, a_L, y) -> delta_L``
+        z_L, a_L = tanh(z_L), y (targets in (−1, 1)) and delta_L all have
+        shape (n_L, m).
+
+    Returns
+    -------
+    Feedback
+        Compared with :func:`bpcore.backprop.output_error` (quadratic cost
+        C = ½‖a − y‖², tanh output) on (n_L, m) = (3, 3) and (2, 4), and with
+        finite differences of C with respect to z^L.
+
+    Taught in ``notebooks/02_output_error_bp1.ipynb`` (Exercise 2.3).
+    """
+    return check(fn, TANH_OUTPUT_ERROR, _tanh_cases(81), TANH_OUTPUT_ERROR_SLIPS)
 
 
 # --------------------------------------------------------------------------- BP2

@@ -10,6 +10,8 @@ import bpcore.feedback as fb
 PUBLIC = ["Feedback", "SLIPS", "check_forward", "check_bp1", "check_cross_entropy_delta", "check_bp2",
           "check_bp3", "check_bp4", "check_numerical_gradient", "check_update_parameter", "check_sgd_epoch",
           "check_update_ratio", "check_xavier_init"]
+PUBLIC += ["check_layer_shapes", "check_seed_weighted_input", "check_batch_sizes", "check_forward_pass",
+           "check_weight_index", "check_tanh_output_error"]  # notebooks 00-02
 
 
 def test_public_names():

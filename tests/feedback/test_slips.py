@@ -6,6 +6,9 @@ from bpcore.feedback import SLIPS, engine, equations, gradient_checking, initial
 from bpcore.feedback.slips import Slip
 
 CHECKER_MODULES = (equations, gradient_checking, initialisation, training)
+from bpcore.feedback import notation  # noqa: E402  (notebooks 00-01)
+
+CHECKER_MODULES += (notation,)
 
 
 def test_every_description_is_one_plain_line():
