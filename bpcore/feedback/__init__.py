@@ -37,15 +37,20 @@ checker                                learner's function                       
 Modules: :mod:`~bpcore.feedback.engine` (Feedback, calling the learner's
 function, writing the verdict), :mod:`~bpcore.feedback.slips` (the
 catalogue), :mod:`~bpcore.feedback.problems` (the seeded test problems), and
-the checkers by topic: :mod:`~bpcore.feedback.equations`,
+the checkers by topic: :mod:`~bpcore.feedback.notation` (shapes and indices),
+:mod:`~bpcore.feedback.forward` (the forward pass), :mod:`~bpcore.feedback.output_error`
+(BP1), :mod:`~bpcore.feedback.equations` (BP2–BP4),
 :mod:`~bpcore.feedback.gradient_checking`, :mod:`~bpcore.feedback.training`,
-:mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.notation`.
+:mod:`~bpcore.feedback.initialisation`.
 """
 
 from .engine import Feedback
-from .equations import check_bp1, check_bp2, check_bp3, check_bp4, check_cross_entropy_delta, check_forward
+from .equations import check_bp2, check_bp3, check_bp4
+from .forward import check_forward, check_forward_pass
+from .output_error import check_bp1, check_cross_entropy_delta, check_tanh_output_error
 from .gradient_checking import check_numerical_gradient
 from .initialisation import check_xavier_init
+from .notation import check_batch_sizes, check_layer_shapes, check_seed_weighted_input, check_weight_index
 from .slips import SLIPS
 from .training import check_sgd_epoch, check_update_parameter, check_update_ratio
 
@@ -66,8 +71,5 @@ __all__ = [
 ]
 
 # notebooks 00-02: reading the notation, the whole forward pass, a tanh output layer
-from .equations import check_forward_pass, check_tanh_output_error  # noqa: E402
-from .notation import check_batch_sizes, check_layer_shapes, check_seed_weighted_input, check_weight_index  # noqa: E402
-
 __all__ += ["check_layer_shapes", "check_seed_weighted_input", "check_batch_sizes", "check_forward_pass",
             "check_weight_index", "check_tanh_output_error"]

@@ -64,23 +64,13 @@ def _run(fn, spec: Spec, cases: list, normalise):
 
 def _slip_in(slips: list, cases: list, got: dict):
     """The first slip the learner made in every case: the same value, or raising where the slip raises."""
-    def matches(case, variant):
-        return got[case.label] == variant
+    def variant(slip, case):
+        try:
+            return slip.variant(case)
+        except Exception:  # the slipped formula itself raises here, as the learner's code may
+            return _RAISED
 
-    for slip in slips:
-        ok = True
-        for case in cases:
-            try:
-                variant = slip.variant(case)
-            except Exception:  # the slipped formula itself raises here, as the learner's code did
-                variant = _RAISED
-            if (variant is _RAISED) != (got[case.label] is _RAISED) or (
-                    variant is not _RAISED and not matches(case, variant)):
-                ok = False
-                break
-        if ok:
-            return slip
-    return None
+    return next((s for s in slips if all(variant(s, c) == got[c.label] for c in cases)), None)
 
 
 def _verdict(spec: Spec, cases: list, got: dict, first_raise, slips: list, pass_line: str, explain_wrong):

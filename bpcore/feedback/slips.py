@@ -2,9 +2,11 @@
 
 A :class:`~bpcore.feedback.engine.Feedback` carries one of the keys of
 :data:`SLIPS` in ``.slip``. A checker lists the slips it recognises as
-:class:`Slip` variants (the answer with the slip made), next to the checker in
-:mod:`~bpcore.feedback.equations`, :mod:`~bpcore.feedback.gradient_checking`,
-:mod:`~bpcore.feedback.training` and :mod:`~bpcore.feedback.initialisation`.
+:class:`Slip` variants (the answer with the slip made), next to the checker in its
+topic module: :mod:`~bpcore.feedback.notation`, :mod:`~bpcore.feedback.forward`,
+:mod:`~bpcore.feedback.output_error`, :mod:`~bpcore.feedback.equations`,
+:mod:`~bpcore.feedback.gradient_checking`, :mod:`~bpcore.feedback.training` and
+:mod:`~bpcore.feedback.initialisation`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ import re
 import numpy as np
 import pytest
 
-from bpcore.feedback import equations, notation
+import bpcore.feedback as fb
+from bpcore.feedback import forward, notation, output_error
 from bpcore.feedback.engine import Spec
 from bpcore.feedback.slips import Slip
 from tests.feedback import test_equations, test_forward_pass_and_tanh_output, test_notation
@@ -32,20 +33,16 @@ CODE = re.compile("|".join([
     r"keepdims|axis\s*=|\[:",                 # numpy keywords and slices
 ]))
 
-_SPEC_NAMES = ("FORWARD", "BP1", "CROSS_ENTROPY_DELTA", "FORWARD_PASS", "TANH_OUTPUT_ERROR", "_BP1_SHAPE_HINT")
-
-
 def _texts():
     """(where, text) for every explanation and hint the checkers of notebooks 00-02 can show."""
     found = []
-    for module, names in ((equations, _SPEC_NAMES), (notation, None)):
+    for module in (forward, notation, output_error):
         for name, value in vars(module).items():
-            if isinstance(value, Spec) and (names is None or name in names):
+            if isinstance(value, Spec):
                 found.append((f"{module.__name__}.{name}.shape_hint", value.shape_hint))
-            if isinstance(value, list) and (names is None or name.removesuffix("_SLIPS") in names):
+            if isinstance(value, list):
                 found += [(f"{module.__name__}.{name}[{s.id}]", s.explain) for s in value if isinstance(s, Slip)]
-            if isinstance(value, str) and name.startswith("_") and name.isupper() and (
-                    names is None or name in names):
+            if isinstance(value, str) and name.startswith("_") and name.isupper():
                 found.append((f"{module.__name__}.{name}", value))
     return found
 
@@ -64,11 +61,11 @@ def test_no_explanation_or_hint_shows_code(where, text):
 LEARNERS = [(c, fn) for module in (test_equations, test_forward_pass_and_tanh_output, test_notation)
             for c, fn, *_ in module.SLIP_CASES if c.__name__ in CHECKERS]
 UNKNOWN = [  # wrong in a way no slip describes: the fallback messages
-    (equations.check_forward, lambda w, b, a, s: (w @ a + b + 1, s(w @ a + b + 1))),
-    (equations.check_bp1, lambda z, a, y: (a - y) * z),
-    (equations.check_cross_entropy_delta, lambda z, a, y: a - y + 0.1),
-    (equations.check_tanh_output_error, lambda z, a, y: np.ones((3, 7))),
-    (equations.check_forward_pass, lambda net, x: (None, None)),
+    (fb.check_forward, lambda w, b, a, s: (w @ a + b + 1, s(w @ a + b + 1))),
+    (fb.check_bp1, lambda z, a, y: (a - y) * z),
+    (fb.check_cross_entropy_delta, lambda z, a, y: a - y + 0.1),
+    (fb.check_tanh_output_error, lambda z, a, y: np.ones((3, 7))),
+    (fb.check_forward_pass, lambda net, x: (None, None)),
     (notation.check_layer_shapes, lambda sizes, m: [((1, 1), (1, 1), (1, 1))] * (len(sizes) - 1)),
     (notation.check_seed_weighted_input, lambda w, b, a, k: 0.0),
     (notation.check_batch_sizes, lambda N, m: [1, 2, 3]),

@@ -6,9 +6,9 @@ from bpcore.feedback import SLIPS, engine, equations, gradient_checking, initial
 from bpcore.feedback.slips import Slip
 
 CHECKER_MODULES = (equations, gradient_checking, initialisation, training)
-from bpcore.feedback import notation  # noqa: E402  (notebooks 00-01)
+from bpcore.feedback import forward, notation, output_error  # noqa: E402  (notebooks 00-02, 08)
 
-CHECKER_MODULES += (notation,)
+CHECKER_MODULES += (forward, notation, output_error)
 
 
 def test_every_description_is_one_plain_line():
