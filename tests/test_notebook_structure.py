@@ -29,6 +29,7 @@ from bpcore.handouts import series
 from bpcore.handouts.series import cell_source, cell_tags
 
 ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
 _spec = importlib.util.spec_from_file_location("notebook_tool", ROOT / "tools" / "notebooks.py")
 tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tool)

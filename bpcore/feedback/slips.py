@@ -2,10 +2,12 @@
 
 A :class:`~bpcore.feedback.engine.Feedback` carries one of the keys of
 :data:`SLIPS` in ``.slip``. A checker lists the slips it recognises as
-:class:`Slip` variants (the answer with the slip made), next to the checker in
-:mod:`~bpcore.feedback.equations`, :mod:`~bpcore.feedback.gradient_checking`,
-:mod:`~bpcore.feedback.training`, :mod:`~bpcore.feedback.initialisation` and
-:mod:`~bpcore.feedback.costs`.
+:class:`Slip` variants (the answer with the slip made), next to the checker in its
+topic module: :mod:`~bpcore.feedback.notation`, :mod:`~bpcore.feedback.forward`,
+:mod:`~bpcore.feedback.output_error`, :mod:`~bpcore.feedback.equations`,
+:mod:`~bpcore.feedback.backward_pass`, :mod:`~bpcore.feedback.gradient_checking`,
+:mod:`~bpcore.feedback.training`, :mod:`~bpcore.feedback.curvature`,
+:mod:`~bpcore.feedback.initialisation` and :mod:`~bpcore.feedback.costs`.
 """
 
 from __future__ import annotations
@@ -107,6 +109,25 @@ SLIPS = {
     "edge_from_smallest": "2/λ_min (the flattest direction) instead of 2/λ_max",
     "one_over_lambda": "1/λ_max (one step to the minimum) instead of the edge 2/λ_max",
     "diagonal_as_eigenvalues": "the diagonal entries of H taken for its eigenvalues",
+    # ---- notebooks 00-02: shapes and indices, the whole forward pass, a tanh output layer
+    "bias_shape": "b^l given a shape other than the column (n_l, 1)",
+    "examples_as_rows": "the examples as rows, (m, n_l), instead of columns, (n_l, m)",
+    "wrong_layers": "the list runs over the wrong layers (the input layer 0 included, or layer L left out)",
+    "column_not_row": "the seed's w^L_kj read from column k instead of row k",
+    "whole_layer": "the whole layer's weighted inputs returned instead of one neuron's",
+    "products_not_summed": "the products w_kj a_j returned without adding them up",
+    "dropped_remainder": "the last, smaller minibatch left out",
+    "last_batch_full_size": "the last, smaller minibatch counted as m examples",
+    "swapped_count": "m minibatches of N/m examples instead of N/m minibatches of m",
+    "one_based_in_code": "the maths indices (from 1) used as numpy indices (from 0)",
+    "swapped_indices": "the index (k, j) in place of (j, k)",
+    "from_to_order": "w^l_jk read as 'from j to k': shape (n_{l-1}, n_l) and index (k, j)",
+    "layer_off_by_one": "the sizes of layers l + 1 and l used for layer l",
+    "not_indexed_like_layers": "the lists not indexed like the layers (z[0] = None and a[0] = x missing)",
+    "wrong_layer_activation": "one layer's activation used at another layer",
+    "other_activation_prime": "the derivative of another activation (the sigmoid's) used",
+    "tanh_form_on_z": "tanh'(z) written as 1 − a² but given z: 1 − z²",
+    "missing_square": "1 − tanh(z) in place of 1 − tanh²(z)",
 }
 
 

@@ -13,6 +13,8 @@ PUBLIC = ["Feedback", "SLIPS", "check_forward", "check_bp1", "check_cross_entrop
           # notebooks 08 and 09
           "check_softmax_delta", "check_softmax_delta_long", "check_hidden_delta_sizes", "check_delta_bound"]
 PUBLIC += ["check_deltas", "check_linear_delta", "check_minibatch_step", "check_edge_of_stability"]  # 03, 06
+PUBLIC += ["check_layer_shapes", "check_seed_weighted_input", "check_batch_sizes", "check_forward_pass",
+           "check_weight_index", "check_tanh_output_error"]  # notebooks 00-02
 
 
 def test_public_names():

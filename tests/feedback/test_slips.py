@@ -9,6 +9,9 @@ from bpcore.feedback.slips import Slip
 
 CHECKER_MODULES = (equations, gradient_checking, initialisation, training, cost_checkers)
 CHECKER_MODULES += (backward_pass, curvature)  # notebooks 03 and 06
+from bpcore.feedback import forward, notation, output_error  # noqa: E402  (notebooks 00-02, 08)
+
+CHECKER_MODULES += (forward, notation, output_error)
 
 
 def test_every_description_is_one_plain_line():
