@@ -71,7 +71,7 @@ from .network import Network, forward
 from .resolution import (EPS, Estimate, backward_rounding, bp1_rounding, bp2_errors, gradient_errors,
                          roundoff_scales)
 from .update import update_parameter
-from .validation import validate_eta, validate_x, validate_y
+from .validation import validate_eta, validate_network, validate_x, validate_y
 from .verdicts import AGREES, WRONG, EquationCheck, GradCheckReport, advice, judge
 
 __all__ = [
@@ -327,6 +327,7 @@ class _Problem:
     def __init__(self, net, x, y, cost, h, tol):
         self.h = None if h is None else _positive(h, "h")
         self.tol = _positive(tol, "tol")
+        validate_network(net)
         self.cost = get_cost(cost)
         validate_cost_output(self.cost, net.output)
         x = validate_x(x, net.sizes[0])
