@@ -72,7 +72,7 @@ from .resolution import (EPS, Estimate, backward_rounding, bp1_rounding, bp2_err
                          roundoff_scales)
 from .update import update_parameter
 from .validation import validate_eta, validate_network, validate_x, validate_y
-from .verdicts import AGREES, WRONG, EquationCheck, GradCheckReport, advice, judge
+from .verdicts import WRONG, EquationCheck, GradCheckReport, advice, judge
 
 __all__ = [
     "DEFAULT_H",
