@@ -47,7 +47,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _write_settings(config_dir: Path) -> None:
+def write_lab_settings(config_dir: Path) -> None:
+    """User settings that stop the news toast and the kernel dialog (browser-test notes)."""
     settings = config_dir / "lab" / "user-settings" / "@jupyterlab"
     files = {
         "apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
@@ -58,6 +59,39 @@ def _write_settings(config_dir: Path) -> None:
         path = settings / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(content), encoding="utf-8")
+
+
+def jupyter_env(tmp: Path) -> dict:
+    """os.environ with private JUPYTER_* and IPython folders under ``tmp`` and the
+    user settings that stop the news toast and the kernel dialog."""
+    env = dict(os.environ)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        path = Path(tmp) / name.lower()
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    env.pop("MPLBACKEND", None)  # the notebooks draw inline
+    env.pop("JUPYTER_PATH", None)
+    env["PYTHONHASHSEED"] = "0"
+    write_lab_settings(Path(env["JUPYTER_CONFIG_DIR"]))
+    return env
+
+
+def wait_for_status(url: str, token: str, proc, log, timeout: float) -> None:
+    """Wait until ``GET url/api/status`` with the token answers 200; fail early if
+    ``proc`` exits. ``log()`` returns the server's log for the error message."""
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(f"{url}/api/status", headers={"Authorization": f"token {token}"})
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with code {proc.returncode}:\n{log()}")
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"JupyterLab did not answer {url}/api/status within {timeout} s:\n{log()}")
 
 
 class LabServer:
@@ -76,16 +110,7 @@ class LabServer:
         self.proc = None
 
     def env(self) -> dict:
-        env = dict(os.environ)
-        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-            path = self.tmp / name.lower()
-            path.mkdir(exist_ok=True)
-            env[name] = str(path)
-        env.pop("MPLBACKEND", None)  # the notebooks draw inline
-        env.pop("JUPYTER_PATH", None)
-        env["PYTHONHASHSEED"] = "0"
-        _write_settings(Path(env["JUPYTER_CONFIG_DIR"]))
-        return env
+        return jupyter_env(self.tmp)
 
     def __enter__(self):
         cmd = [
@@ -107,20 +132,7 @@ class LabServer:
         return self
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        request = urllib.request.Request(f"{self.url}/api/status",
-                                         headers={"Authorization": f"token {self.token}"})
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {self.proc.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(request, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"JupyterLab did not answer /api/status within {timeout} s:\n{self.log()}")
+        wait_for_status(self.url, self.token, self.proc, self.log, timeout)
 
     def log(self) -> str:
         try:
