@@ -41,6 +41,36 @@ def find_chromium():
     return None
 
 
+def in_ci() -> bool:
+    """CI sets CI=true: there a missing dependency fails the run instead of skipping."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(problems: list, what: str) -> None:
+    """Skip (locally) or fail (in CI) when ``problems`` lists missing dependencies."""
+    import pytest
+
+    if problems:
+        message = "; ".join(problems)
+        if in_ci():
+            pytest.fail(f"{what} cannot run in CI: {message}", pytrace=False)
+        pytest.skip(message)
+
+
+def require_browser() -> str:
+    """Path of Chromium, with Playwright importable; otherwise skip or fail (in CI)."""
+    problems = []
+    chromium = find_chromium()
+    if chromium is None:
+        problems.append(f"Chromium not found: {INSTALL_HINT}")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the Python package playwright is missing: pip install -r requirements.txt")
+    require(problems, "the real-browser test")
+    return chromium
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -162,7 +192,48 @@ class LabServer:
         return f"{self.url}/lab/tree/{name}?token={self.token}"
 
 
-def save_failure_artifacts(page, server, label: str) -> list:
+# JupyterLab selectors (browser-test notes). The explorer's own classes (.bp-*) live in bpcore.widgets.
+CELLS = ".jp-Notebook .jp-Cell"
+OUTPUTS = ".jp-Notebook .jp-OutputArea-output"
+KERNEL_NAME = "[data-jp-item-name='kernelName'] jp-button"
+EXECUTION = ".jp-Notebook-ExecutionIndicator"
+
+
+def open_notebook(page, url: str, n_cells: int) -> None:
+    """Go to a notebook and wait until every cell is there and its Python kernel is idle."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.locator(CELLS)).to_have_count(n_cells)
+    expect(page.locator(KERNEL_NAME)).to_have_attribute("aria-label", "Python 3 (ipykernel)")
+    expect(page.locator(EXECUTION)).to_have_attribute("data-status", "idle")
+
+
+def clear_all_outputs(page) -> None:
+    """Edit > Clear Outputs of All Cells, so stale stored outputs cannot satisfy a wait."""
+    from playwright.sync_api import expect
+
+    page.locator("li.lm-MenuBar-item", has_text="Edit").click()
+    page.locator("#jp-mainmenu-edit li[data-command='editmenu:clear-all']").click()
+    expect(page.locator(OUTPUTS)).to_have_count(0)
+
+
+def run_all(page) -> None:
+    """Run > Run All Cells (returns at once: wait for an output the last cell prints)."""
+    page.locator("li.lm-MenuBar-item", has_text="Run").click()
+    page.locator("#jp-mainmenu-run li[data-command='runmenu:run-all']").click()
+
+
+def explorer_loss_text(eta: float) -> str:
+    """The loss text the explorer shows once its default run with this η has finished."""
+    from bpcore.explore import Run, Settings, loss_text
+
+    run = Run(Settings(eta=eta))
+    run.advance(run.target)
+    return loss_text(run)
+
+
+def save_failure_artifacts(page, server, label: str, log_name: str = "jupyterlab") -> list:
     """Screenshot of the page and the server log, kept in test-artifacts/browser/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -175,7 +246,7 @@ def save_failure_artifacts(page, server, label: str) -> list:
         except Exception:  # noqa: BLE001 - best effort while reporting another failure
             pass
     if server is not None:
-        log = ARTIFACTS / f"{stamp}-{label}-jupyterlab.log"
+        log = ARTIFACTS / f"{stamp}-{label}-{log_name}.log"
         log.write_text(server.log(), encoding="utf-8")
         saved.append(log)
     return saved
