@@ -224,6 +224,19 @@ def run_all(page) -> None:
     page.locator("#jp-mainmenu-run li[data-command='runmenu:run-all']").click()
 
 
+def wait_until_every_code_cell_ran(page, timeout_ms: float = 180_000) -> None:
+    """After clear_all_outputs and run_all: every code cell whose input shows has an execution
+    count, and the execution indicator is idle. (Cells with hidden input, the collapsed
+    solutions, show no count; the indicator stays busy until every scheduled cell has run.)"""
+    page.wait_for_function(
+        """() => {
+          const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')];
+          const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+          return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()))
+                 && status && status.getAttribute('data-status') === 'idle';
+        }""", timeout=timeout_ms)
+
+
 def explorer_loss_text(eta: float) -> str:
     """The loss text the explorer shows once its default run with this η has finished."""
     from bpcore.explore import Run, Settings, loss_text
