@@ -228,6 +228,21 @@ class Hub:
         if r.status_code != 200:
             raise RuntimeError(f"{learner}'s server answered {r.status_code} to its own token")
 
+    def login_session(self, learner: str, password: str = None):
+        """A requests.Session that has logged ``learner`` in through the hub's login form and
+        followed the redirects (OAuth included) to the learner's JupyterLab. Returns
+        (session, the final response)."""
+        import re
+
+        import requests
+
+        session = requests.Session()
+        form = session.get(self.url + "/hub/login", timeout=60)
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
+        data = {"username": learner, "password": password or self.password, **({"_xsrf": xsrf.group(1)} if xsrf else {})}
+        landed = session.post(self.url + "/hub/login", data=data, timeout=WAIT)
+        return session, landed
+
     def stop_server(self, learner):
         r = self.api("DELETE", f"/hub/api/users/{learner}/server", timeout=WAIT)
         if r.status_code not in (202, 204):

@@ -6,6 +6,8 @@ shared-password login and servers run as local processes (tests/hub_test_config.
 Three learners get their own JupyterLab, started in parallel; a fourth is allowed
 but never starts one. Then
 
+* every learner logs in with the password and lands in notebook 00 of their copy;
+  a wrong password is refused;
 * every learner's server has its own copy of the series (~/my-notebooks), made by
   the learner's own server process at start, the same tool start.sh uses;
 * an edit survives a restart of the learner's server, and a deleted notebook comes
@@ -14,8 +16,8 @@ but never starts one. Then
   copy, runs it and moves the η slider; the loss text ends at the one bpcore computes;
 * learner2 and learner3 run notebooks through their own kernels, in parallel, in
   their own folders, and print what the stored notebooks printed;
-* learner1's token and learner1's browser cookies cannot open, list or start
-  learner2's or learner4's server or files, over HTTP.
+* learner1's token and learner1's cookies (browser and plain HTTP) cannot open, list
+  or start learner2's or learner4's server or files, over HTTP.
 
 SimpleLocalProcessSpawner runs every server as the hub's own Unix user, so this
 is isolation over HTTP only; the README says what gives a class OS isolation.
@@ -54,6 +56,18 @@ def hub(tmp_path_factory):
 
 def _contents(hub, owner, path="", token_of=None):
     return hub.api("GET", f"/user/{owner}/api/contents/{path}", token=hub.token(token_of or owner))
+
+
+def test_each_learner_logs_in_and_lands_in_notebook_00_of_their_own_jupyterlab(hub):
+    for learner in LEARNERS:
+        session, landed = hub.login_session(learner)
+        assert landed.status_code == 200, (learner, landed.status_code, landed.url)
+        assert landed.url == f"{hub.url}/user/{learner}/lab/tree/00_start_here.ipynb"
+        listing = session.get(f"{hub.url}/user/{learner}/api/contents", timeout=60)  # by cookie
+        assert listing.status_code == 200
+        assert sorted(item["name"] for item in listing.json()["content"]) == SERIES
+    _, refused = hub.login_session("learner1", password="not-the-password")
+    assert refused.status_code == 403 and "/user/" not in refused.url
 
 
 def test_each_learner_gets_their_own_copy_of_the_series(hub):
@@ -245,6 +259,11 @@ def test_a_learner_cannot_open_list_or_start_another_learners_server_or_files(hu
             body = {"type": "notebook", "content": {"cells": []}} if method == "PUT" else {}
             r = hub.api(method, path, token=mine, json=body)
             assert _refused(r), (method, path, r.status_code, r.text[:200])
+        cookies, _ = hub.login_session("learner1")  # learner1 logged in: their cookies, learner2's server
+        assert cookies.get(f"{hub.url}/user/learner1/api/contents", timeout=60).status_code == 200
+        for path in ("api/contents", f"api/contents/{SERIES[0]}", "api/kernels", f"files/{SERIES[0]}", "lab"):
+            r = cookies.get(f"{hub.url}/user/learner2/{path}", timeout=60)  # redirects (OAuth) followed
+            assert r.status_code == 403 and "nbformat" not in r.text, (path, r.status_code, r.url)
         ws_url = hub.url.replace("http://", "ws://") + f"/user/learner2/api/kernels/{kernel.id}/channels"
         with pytest.raises(websocket.WebSocketBadStatusException) as refused:
             websocket.create_connection(ws_url, header=[f"Authorization: token {mine}"], timeout=30)
