@@ -21,6 +21,7 @@ checker                                learner's function                       
 :func:`check_bp2`                      ``(w_next, delta_next, z_l) -> delta_l``    03
 :func:`check_bp3`                      ``(delta_l) -> grad_b``                     04
 :func:`check_bp4`                      ``(delta_l, a_prev) -> grad_w``             04
+:func:`check_cross_entropy_backward`   ``(net, x, y) -> (grad_w, grad_b)``         04
 :func:`check_numerical_gradient`       ``(f, p, h) -> grad``                       05
 :func:`check_update_parameter`         ``(p, grad_sum, eta, m) -> p_new``          06
 :func:`check_sgd_epoch`                ``(net, x, y, cost, eta, m, rng) -> net``   07
@@ -35,13 +36,15 @@ checker                                learner's function                       
 Modules: :mod:`~bpcore.feedback.engine` (Feedback, calling the learner's
 function, writing the verdict), :mod:`~bpcore.feedback.slips` (the
 catalogue), :mod:`~bpcore.feedback.problems` (the seeded test problems), and
-the checkers by topic: :mod:`~bpcore.feedback.equations`,
+the checkers by topic: :mod:`~bpcore.feedback.equations`, :mod:`~bpcore.feedback.gradients`,
+:mod:`~bpcore.feedback.backward_pass`,
 :mod:`~bpcore.feedback.gradient_checking`, :mod:`~bpcore.feedback.training`,
 :mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.costs`.
 """
 
 from .engine import Feedback
-from .equations import check_bp1, check_bp2, check_bp3, check_bp4, check_cross_entropy_delta, check_forward
+from .equations import check_bp1, check_bp2, check_cross_entropy_delta, check_forward
+from .gradients import check_bp3, check_bp4
 from .gradient_checking import check_numerical_gradient
 from .initialisation import check_xavier_init
 from .slips import SLIPS
@@ -49,6 +52,8 @@ from .training import check_sgd_epoch, check_update_parameter, check_update_rati
 # notebooks 08 and 09
 from .costs import check_hidden_delta_sizes, check_softmax_delta, check_softmax_delta_long
 from .initialisation import check_delta_bound
+# notebook 04: the whole backward pass
+from .backward_pass import check_cross_entropy_backward
 
 __all__ = [
     "Feedback",
@@ -69,4 +74,6 @@ __all__ = [
     "check_softmax_delta_long",
     "check_hidden_delta_sizes",
     "check_delta_bound",
+    # notebook 04: the whole backward pass
+    "check_cross_entropy_backward",
 ]

@@ -3,7 +3,8 @@
 A :class:`~bpcore.feedback.engine.Feedback` carries one of the keys of
 :data:`SLIPS` in ``.slip``. A checker lists the slips it recognises as
 :class:`Slip` variants (the answer with the slip made), next to the checker in
-:mod:`~bpcore.feedback.equations`, :mod:`~bpcore.feedback.gradient_checking`,
+:mod:`~bpcore.feedback.equations`, :mod:`~bpcore.feedback.gradients`,
+:mod:`~bpcore.feedback.backward_pass`, :mod:`~bpcore.feedback.gradient_checking`,
 :mod:`~bpcore.feedback.training`, :mod:`~bpcore.feedback.initialisation` and
 :mod:`~bpcore.feedback.costs`.
 """
@@ -92,6 +93,9 @@ SLIPS = {
     "exponent_off_by_one": "the power of 1/4 off by one (one factor σ' per hidden layer, L − 1 in all)",
     "sum_not_product": "the norms added instead of multiplied",
     "spectral_norm": "the spectral norm (largest singular value) instead of the Frobenius norm",
+    # notebook 04: the whole backward pass
+    "wrong_layer_activation": "a^l used in BP4 where a^{l-1} belongs",
+    "swapped_gradients": "(grad_b, grad_w) returned instead of (grad_w, grad_b)",
 }
 
 

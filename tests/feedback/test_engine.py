@@ -22,7 +22,9 @@ ALL_CHECKERS = [fb.check_forward, fb.check_bp1, fb.check_cross_entropy_delta, fb
                 fb.check_update_ratio, fb.check_xavier_init,
                 # notebooks 08 and 09
                 fb.check_softmax_delta, fb.check_softmax_delta_long, fb.check_hidden_delta_sizes,
-                fb.check_delta_bound]
+                fb.check_delta_bound,
+                # notebook 04: the whole backward pass
+                fb.check_cross_entropy_backward]
 by_name = {"ids": lambda c: c.__name__}
 
 # --------------------------------------------------------------------------- broken functions, every checker

@@ -11,7 +11,9 @@ PUBLIC = ["Feedback", "SLIPS", "check_forward", "check_bp1", "check_cross_entrop
           "check_bp3", "check_bp4", "check_numerical_gradient", "check_update_parameter", "check_sgd_epoch",
           "check_update_ratio", "check_xavier_init",
           # notebooks 08 and 09
-          "check_softmax_delta", "check_softmax_delta_long", "check_hidden_delta_sizes", "check_delta_bound"]
+          "check_softmax_delta", "check_softmax_delta_long", "check_hidden_delta_sizes", "check_delta_bound",
+          # notebook 04: the whole backward pass
+          "check_cross_entropy_backward"]
 
 
 def test_public_names():

@@ -5,8 +5,10 @@ from pathlib import Path
 from bpcore.feedback import SLIPS, engine, equations, gradient_checking, initialisation, training
 from bpcore.feedback import costs as cost_checkers
 from bpcore.feedback.slips import Slip
+from bpcore.feedback import backward_pass, gradients  # notebook 04
 
-CHECKER_MODULES = (equations, gradient_checking, initialisation, training, cost_checkers)
+CHECKER_MODULES = (equations, gradient_checking, initialisation, training, cost_checkers,
+                   gradients, backward_pass)
 
 
 def test_every_description_is_one_plain_line():
