@@ -128,6 +128,11 @@ BP4_SLIPS = [
          explain="Your result is the elementwise product δ^l ⊙ a^{l-1}. Every weight w^l_jk needs "
                  "δ^l_j times a^{l-1}_k, for every pair (j, k): for one example an outer product, "
                  "column times row, of shape (n_l, n_{l-1}); for a batch the sum of m of them."),
+    Slip(id="hadamard_not_outer", variant=lambda c: c.args[0] * c.args[1].T,
+         explain="Your result is δ^l times (a^{l-1})^T entry by entry, by broadcasting. For one example "
+                 "(m = 1) a column times a row does broadcast into the outer product (section 3), but for "
+                 "a batch the m examples' outer products must be added up, and only a matrix product of "
+                 "δ^l (n_l, m) with (a^{l-1})^T (m, n_{l-1}) sums over the shared index m."),
     Slip(id="mean_instead_of_sum", variant=lambda c: c.expected[0] / c.extra["m"],
          explain="Your result is the mean over the batch. BP4 sums over the m examples, "
                  "Σ_x δ^l_x (a^{l-1}_x)^T: the matrix product with (a^{l-1})^T does that by itself. "

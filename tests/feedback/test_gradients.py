@@ -1,8 +1,9 @@
-"""BP3 and BP4's feedback (bpcore.feedback.gradients): the loop slips, and no message gives the code away.
+"""BP3 and BP4's feedback (bpcore.feedback.gradients): loop and broadcast slips, and no message gives the code away.
 
 The slips shared with the other equations (mean for sum, transposes, signs) are tested with them in
-test_equations.py; here: a loop over the examples that assigns instead of adding, and that every
-message check_bp3 and check_bp4 can print names the principle, never the corrected line.
+test_equations.py; here: a loop over the examples that assigns instead of adding, one example's
+broadcast outer product used for a batch, and that every message check_bp3 and check_bp4 can
+print names the principle, never the corrected line.
 """
 
 import numpy as np
@@ -30,6 +31,8 @@ def bp4_overwrites(delta_l, a_prev):
 LOOP_SLIPS = [
     (check_bp3, bp3_overwrites, "overwrote_in_loop", "instead of adding"),
     (check_bp4, bp4_overwrites, "overwrote_in_loop", "instead of adding"),
+    # section 3's one-example broadcasting used for a batch
+    (check_bp4, lambda d, a: d * a.T, "hadamard_not_outer", "only a matrix product"),
 ]
 
 
