@@ -23,6 +23,7 @@ checker                                learner's function                       
 :func:`check_linear_delta`             ``(net, delta_L) -> delta_1``               03
 :func:`check_bp3`                      ``(delta_l) -> grad_b``                     04
 :func:`check_bp4`                      ``(delta_l, a_prev) -> grad_w``             04
+:func:`check_cross_entropy_backward`   ``(net, x, y) -> (grad_w, grad_b)``         04
 :func:`check_numerical_gradient`       ``(f, p, h) -> grad``                       05
 :func:`check_update_parameter`         ``(p, grad_sum, eta, m) -> p_new``          06
 :func:`check_minibatch_step`           ``(net, example_grads, eta) -> net``        06
@@ -47,15 +48,17 @@ function, writing the verdict), :mod:`~bpcore.feedback.slips` (the
 catalogue), :mod:`~bpcore.feedback.problems` (the seeded test problems), and
 the checkers by topic: :mod:`~bpcore.feedback.notation` (shapes and indices),
 :mod:`~bpcore.feedback.forward` (the forward pass), :mod:`~bpcore.feedback.output_error`
-(BP1), :mod:`~bpcore.feedback.equations` (BP2–BP4),
+(BP1), :mod:`~bpcore.feedback.equations` (BP2), :mod:`~bpcore.feedback.gradients` (BP3, BP4),
+:mod:`~bpcore.feedback.backward_pass` and :mod:`~bpcore.feedback.full_backward` (whole passes),
 :mod:`~bpcore.feedback.gradient_checking`, :mod:`~bpcore.feedback.training`,
 :mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.costs`, :mod:`~bpcore.feedback.backward_pass`,
 :mod:`~bpcore.feedback.curvature`.
 """
 
 from .engine import Feedback
-from .equations import check_bp2, check_bp3, check_bp4
+from .equations import check_bp2
 from .forward import check_forward, check_forward_pass
+from .gradients import check_bp3, check_bp4
 from .output_error import check_bp1, check_cross_entropy_delta, check_tanh_output_error
 from .gradient_checking import check_numerical_gradient
 from .initialisation import check_xavier_init
@@ -69,6 +72,8 @@ from .initialisation import check_delta_bound
 from .backward_pass import check_deltas, check_linear_delta
 from .curvature import check_edge_of_stability
 from .training import check_minibatch_step
+# notebook 04: the whole backward pass
+from .full_backward import check_cross_entropy_backward
 
 __all__ = [
     "Feedback",
@@ -94,6 +99,8 @@ __all__ = [
     "check_linear_delta",
     "check_minibatch_step",
     "check_edge_of_stability",
+    # notebook 04: the whole backward pass
+    "check_cross_entropy_backward",
 ]
 
 # notebooks 00-02: reading the notation, the whole forward pass, a tanh output layer

@@ -1,4 +1,7 @@
-"""Checkers for the backward equations of one layer: BP2, BP3 and BP4.
+"""Checkers for the backward equation of one layer: BP2.
+
+(BP1 is in :mod:`~bpcore.feedback.output_error`, BP3 and BP4, the gradients, in
+:mod:`~bpcore.feedback.gradients`.)
 
 Each runs the learner's function on a square and a non-square case (m ≥ 2
 examples), compares with bpcore's implementation and with finite differences
@@ -12,14 +15,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import get_activation, sigmoid, sigmoid_prime
-from ..backprop import backpropagate_error, bias_gradient, weight_gradient
+from ..backprop import backpropagate_error
 from ..costs import get_cost
-from ..gradcheck import numerical_deltas, numerical_parameter_gradients
+from ..gradcheck import numerical_deltas
 from .engine import Case, Feedback, Spec, check
 from .slips import Slip
 from .problems import sigmoid_network
 
-__all__ = ["check_bp2", "check_bp3", "check_bp4"]
+__all__ = ["check_bp2"]
 
 SIGMOID = get_activation("sigmoid")
 QUADRATIC = get_cost("quadratic")
@@ -105,134 +108,3 @@ def check_bp2(fn) -> Feedback:
                           expected=(backpropagate_error(net.w[2], g.delta[2], g.z[1], SIGMOID),),
                           numeric=numerical_deltas(net, g.z, y, QUADRATIC)[1], extra={"m": m}))
     return check(fn, BP2, cases, BP2_SLIPS)
-
-
-# --------------------------------------------------------------------------- BP3, BP4
-
-
-def _last_layer_cases(seed: int) -> list:
-    """(label, net, x, y, grads, m) for a square and a non-square last layer l = 2."""
-    out = []
-    for sizes, m, s in (((2, 3, 3), 3, seed), ((3, 4, 2), 3, seed + 1)):
-        net, x, y, g = sigmoid_network(sizes, m, s)
-        out.append((f"n_l = {sizes[2]}, n_{{l-1}} = {sizes[1]}, m = {m}", net, x, y, g, m))
-    return out
-
-
-BP3 = Spec(
-    checker="check_bp3", equation="BP3",
-    formula="∂C/∂b^l_j = δ^l_j  (for a batch: Σ_x δ^l_x, shape (n_l, 1))",
-    notebook="04_gradients_bp3_bp4.ipynb", reference="bpcore.backprop.bias_gradient",
-    arg_names=("delta_l",), out_names=("grad_b",), out_shapes=("(n_l, 1), the shape of b^l",),
-    shape_hint="∂C/∂b^l adds up the columns of δ^l: delta_l.sum(axis=1, keepdims=True).",
-    fd_what="finite differences of C with respect to b^l")
-
-_WRONG_AXIS = ("You summed over axis 0, the neurons. Columns are examples: sum over axis=1 (with "
-               "keepdims=True) to add the m examples' δ^l_x, giving shape (n_l, 1).")
-
-BP3_SLIPS = [
-    Slip(id="mean_instead_of_sum", variant=lambda c: c.args[0].mean(axis=1, keepdims=True),
-         explain="Your result is the mean over the batch, (1/m) Σ_x δ^l_x. BP3 gives the SUM, "
-                 "Σ_x ∂C_x/∂b^l = Σ_x δ^l_x, because C = Σ_x C_x; the 1/m belongs to the update "
-                 "rule, b → b − (η/m) Σ_x ∂C_x/∂b."),
-    Slip(id="missing_keepdims", variant=lambda c: c.args[0].sum(axis=1),
-         explain="Your result has shape (n_l,): the sum over the examples lost its column. Use "
-                 "delta_l.sum(axis=1, keepdims=True) for shape (n_l, 1), the shape of b^l (a 1-D "
-                 "gradient would broadcast b − ... into an (n_l, n_l) matrix)."),
-    Slip(id="wrong_axis", variant=lambda c: c.args[0].sum(axis=0, keepdims=True), explain=_WRONG_AXIS),
-    Slip(id="wrong_axis", variant=lambda c: c.args[0].sum(axis=0), explain=_WRONG_AXIS),
-    Slip(id="no_sum", variant=lambda c: c.args[0],
-         explain="You returned δ^l itself, one column per example. For a batch, ∂C/∂b^l = Σ_x δ^l_x: "
-                 "add the columns up (delta_l.sum(axis=1, keepdims=True)), shape (n_l, 1) like b^l."),
-    Slip(id="sum_all", variant=lambda c: np.sum(c.args[0]),
-         explain="You summed every entry into one number. Each bias b^l_j gets its own gradient "
-                 "Σ_x δ^l_jx: sum over the examples only (axis=1, keepdims=True)."),
-    Slip(id="one_example", variant=lambda c: c.args[0][:, :1],
-         explain="You returned only the first example's δ^l. Sum over all m columns."),
-    Slip(id="wrong_sign", variant=lambda c: -c.expected[0],
-         explain="Your result is −Σ_x δ^l_x: the sign is flipped (∂C/∂b^l_j = +δ^l_j)."),
-]
-
-
-def check_bp3(fn) -> Feedback:
-    """Check BP3: ∂C/∂b^l_j = δ^l_j, summed over the batch: Σ_x δ^l_x, shape (n_l, 1).
-
-    Parameters
-    ----------
-    fn : callable ``fn(delta_l) -> grad_b``
-        delta_l : δ^l, shape (n_l, m), one column per example. Returns
-        Σ_x ∂C_x/∂b^l, shape (n_l, 1), the shape of b^l.
-
-    Returns
-    -------
-    Feedback
-        Compared with :func:`bpcore.backprop.bias_gradient` for δ^l of shape
-        (3, 3) and (2, 3), and with finite differences of C with respect to b^l.
-
-    Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
-    """
-    cases = [Case(label=label, args=(g.delta[2],), expected=(bias_gradient(g.delta[2]),),
-                  numeric=numerical_parameter_gradients(net, x, y, QUADRATIC)[1][2], extra={"m": m})
-             for label, net, x, y, g, m in _last_layer_cases(51)]
-    return check(fn, BP3, cases, BP3_SLIPS)
-
-
-BP4 = Spec(
-    checker="check_bp4", equation="BP4",
-    formula="∂C/∂w^l_jk = δ^l_j a^{l-1}_k, i.e. ∂C/∂w^l = δ^l (a^{l-1})^T",
-    notebook="04_gradients_bp3_bp4.ipynb", reference="bpcore.backprop.weight_gradient",
-    arg_names=("delta_l", "a_prev"), out_names=("grad_w",), out_shapes=("(n_l, n_{l-1}), the shape of w^l",),
-    shape_hint="δ^l (a^{l-1})^T multiplies (n_l, m) @ (m, n_{l-1}): a shape mismatch here usually means a "
-               "missing transpose on a_prev (delta_l @ a_prev.T).",
-    fd_what="finite differences of C with respect to w^l")
-
-BP4_SLIPS = [
-    Slip(id="missing_transpose", variant=lambda c: c.args[0] @ c.args[1],
-         explain="Your result equals δ^l a^{l-1}, without the transpose. ∂C/∂w^l_jk = δ^l_j a^{l-1}_k "
-                 "is an outer product: column δ^l (n_l, m) times row (a^{l-1})^T (m, n_{l-1}), which "
-                 "also sums over the m examples. Use delta_l @ a_prev.T."),
-    Slip(id="reversed_order", variant=lambda c: c.args[1] @ c.args[0].T,
-         explain="Your result is a^{l-1} (δ^l)^T, the transpose of the gradient. Rows follow j (layer "
-                 "l) and columns k (layer l−1), like w^l_jk: ∂C/∂w^l = δ^l (a^{l-1})^T has the shape "
-                 "of w^l, (n_l, n_{l-1})."),
-    Slip(id="wrong_transpose", variant=lambda c: c.args[0].T @ c.args[1],
-         explain="Your result equals (δ^l)^T a^{l-1}: the transpose is on the wrong factor. Use "
-                 "δ^l (a^{l-1})^T = delta_l @ a_prev.T, shape (n_l, n_{l-1})."),
-    Slip(id="hadamard_not_outer", variant=lambda c: c.args[0] * c.args[1],
-         explain="Your result is the elementwise product δ^l ⊙ a^{l-1}. Every weight w^l_jk needs "
-                 "δ^l_j times a^{l-1}_k, for all pairs (j, k): an outer product, "
-                 "delta_l @ a_prev.T, shape (n_l, n_{l-1})."),
-    Slip(id="mean_instead_of_sum", variant=lambda c: c.expected[0] / c.extra["m"],
-         explain="Your result is the mean over the batch. BP4 gives the SUM Σ_x δ^l_x (a^{l-1}_x)^T "
-                 "(exactly what delta_l @ a_prev.T computes); the 1/m belongs to the update rule, "
-                 "w → w − (η/m) Σ_x ∂C_x/∂w."),
-    Slip(id="one_example", variant=lambda c: c.args[0][:, :1] @ c.args[1][:, :1].T,
-         explain="You used only the first example. With m columns, δ^l (a^{l-1})^T sums the m outer "
-                 "products by itself: use the whole matrices, delta_l @ a_prev.T."),
-    Slip(id="wrong_sign", variant=lambda c: -c.expected[0],
-         explain="Your result is −δ^l (a^{l-1})^T: the sign is flipped."),
-]
-
-
-def check_bp4(fn) -> Feedback:
-    """Check BP4: ∂C/∂w^l = δ^l (a^{l-1})^T, i.e. ∂C/∂w^l_jk = δ^l_j a^{l-1}_k, summed over the batch.
-
-    Parameters
-    ----------
-    fn : callable ``fn(delta_l, a_prev) -> grad_w``
-        delta_l : δ^l, shape (n_l, m); a_prev : a^{l-1}, shape (n_{l-1}, m).
-        Returns Σ_x ∂C_x/∂w^l, shape (n_l, n_{l-1}), the shape of w^l.
-
-    Returns
-    -------
-    Feedback
-        Compared with :func:`bpcore.backprop.weight_gradient` on a square
-        layer (3 → 3, m = 3) and a non-square one (4 → 2, m = 3), and with
-        finite differences of C with respect to w^l.
-
-    Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
-    """
-    cases = [Case(label=label, args=(g.delta[2], g.a[1]), expected=(weight_gradient(g.delta[2], g.a[1]),),
-                  numeric=numerical_parameter_gradients(net, x, y, QUADRATIC)[0][2], extra={"m": m})
-             for label, net, x, y, g, m in _last_layer_cases(61)]
-    return check(fn, BP4, cases, BP4_SLIPS)

@@ -5,7 +5,8 @@ A :class:`~bpcore.feedback.engine.Feedback` carries one of the keys of
 :class:`Slip` variants (the answer with the slip made), next to the checker in its
 topic module: :mod:`~bpcore.feedback.notation`, :mod:`~bpcore.feedback.forward`,
 :mod:`~bpcore.feedback.output_error`, :mod:`~bpcore.feedback.equations`,
-:mod:`~bpcore.feedback.backward_pass`, :mod:`~bpcore.feedback.gradient_checking`,
+:mod:`~bpcore.feedback.gradients`, :mod:`~bpcore.feedback.backward_pass`,
+:mod:`~bpcore.feedback.full_backward`, :mod:`~bpcore.feedback.gradient_checking`,
 :mod:`~bpcore.feedback.training`, :mod:`~bpcore.feedback.curvature`,
 :mod:`~bpcore.feedback.initialisation` and :mod:`~bpcore.feedback.costs`.
 """
@@ -128,6 +129,9 @@ SLIPS = {
     "other_activation_prime": "the derivative of another activation (the sigmoid's) used",
     "tanh_form_on_z": "tanh'(z) written as 1 − a² but given z: 1 − z²",
     "missing_square": "1 − tanh(z) in place of 1 − tanh²(z)",
+    # notebook 04: the whole backward pass
+    "a_l_for_a_prev": "a^l used in BP4 where a^{l-1} belongs",
+    "swapped_gradients": "(grad_b, grad_w) returned instead of (grad_w, grad_b)",
 }
 
 

@@ -119,10 +119,10 @@ SLIP_CASES = [
     (check_bp2, lambda w, d, z: (w.T @ d) * sp(z) / d.shape[1], "divided_by_m", "update rule"),
     # check_bp3
     (check_bp3, lambda d: d.mean(axis=1, keepdims=True), "mean_instead_of_sum", "SUM"),
-    (check_bp3, lambda d: np.sum(d, axis=1) / d.shape[1] * d.shape[1], "missing_keepdims", "keepdims=True"),
-    (check_bp3, lambda d: d.sum(axis=0, keepdims=True), "wrong_axis", "axis=1"),
-    (check_bp3, lambda d: d.sum(axis=0), "wrong_axis", "axis=1"),
-    (check_bp3, lambda d: d, "no_sum", "add the columns up"),
+    (check_bp3, lambda d: np.sum(d, axis=1) / d.shape[1] * d.shape[1], "missing_keepdims", "shape of its parameter"),
+    (check_bp3, lambda d: d.sum(axis=0, keepdims=True), "wrong_axis", "columns are the examples"),
+    (check_bp3, lambda d: d.sum(axis=0), "wrong_axis", "columns are the examples"),
+    (check_bp3, lambda d: d, "no_sum", "add the m columns up"),
     (check_bp3, lambda d: d.sum(), "sum_all", "one number"),
     (check_bp3, lambda d: d[:, [0]], "one_example", "first example"),
     (check_bp3, lambda d: -d.sum(axis=1, keepdims=True), "wrong_sign", "sign is flipped"),
@@ -131,7 +131,7 @@ SLIP_CASES = [
     (check_bp4, lambda d, a: a @ d.T, "reversed_order", "shape of w^l"),
     (check_bp4, lambda d, a: d.T @ a, "wrong_transpose", "wrong factor"),
     (check_bp4, lambda d, a: d * a, "hadamard_not_outer", "outer product"),
-    (check_bp4, lambda d, a: d @ a.T / d.shape[1], "mean_instead_of_sum", "SUM"),
+    (check_bp4, lambda d, a: d @ a.T / d.shape[1], "mean_instead_of_sum", "sums over the m examples"),
     (check_bp4, lambda d, a: np.outer(d[:, 0], a[:, 0]), "one_example", "first example"),
     (check_bp4, lambda d, a: -(d @ a.T), "wrong_sign", "sign is flipped"),
 ]
