@@ -12,7 +12,6 @@ each one recognises are listed next to it, as :class:`~bpcore.feedback.engine.Sl
 
 from __future__ import annotations
 
-import numpy as np
 
 from ..activations import get_activation, sigmoid, sigmoid_prime
 from ..backprop import backpropagate_error
