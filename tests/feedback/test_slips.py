@@ -12,6 +12,9 @@ CHECKER_MODULES += (backward_pass, curvature)  # notebooks 03 and 06
 from bpcore.feedback import forward, notation, output_error  # noqa: E402  (notebooks 00-02, 08)
 
 CHECKER_MODULES += (forward, notation, output_error)
+from bpcore.feedback import gradient_verdicts  # noqa: E402  (notebook 05)
+
+CHECKER_MODULES += (gradient_verdicts,)
 
 
 def test_every_description_is_one_plain_line():
