@@ -42,7 +42,7 @@ NUMERICAL_GRADIENT = Spec(
     notebook="05_gradient_checking.ipynb", reference="bpcore.gradcheck.numerical_gradient",
     arg_names=("f", "p", "h"), out_names=("grad",), out_shapes=("the shape of p",),
     shape_hint="grad has the shape of p: one derivative per element, each from perturbing that element alone.",
-    fd_what="backprop's ∂C/∂w^1", copy_args=False, after_call=_restored)
+    fd_what="backprop's ∂C/∂w^1 of the summed cost C = Σ_x C_x", copy_args=False, after_call=_restored)
 
 
 def _one_sided(case, step):
