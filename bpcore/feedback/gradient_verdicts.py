@@ -98,8 +98,9 @@ VERDICT_SLIPS = [
                  "a difference where some z lies within h of a kink (sections 3 and 5)."),
     Slip(id="size_test_missing", variant=lambda c: _slipped(c, size_test=False),
          explain="You never compare the gradient's size with its resolution. When ‖g_num‖ is not larger "
-                 "than ‖u‖, every difference fits inside ±u whether g is right or wrong (even −g would), so "
-                 "'agrees' would claim more than the check can see: it cannot tell (section 3)."),
+                 "than ‖u‖, the whole gradient is no larger than what finite differences resolve: values of "
+                 "the wrong sign or size could fit inside ±u as well as the right ones, so 'agrees' would "
+                 "claim more than the check can see; it cannot tell (section 3)."),
     Slip(id="kink_ignored", variant=lambda c: _slipped(c, kinks=False),
          explain="A difference where some z lies within h of a kink is not evidence of a bug: there the "
                  "central difference mixes the slopes on both sides of the kink, and differs from the "

@@ -52,7 +52,7 @@ VERDICT_CASES = [
     (lambda g, gn, u, k, tol: "agrees" if relative_error(g, gn) <= tol else "wrong", "relative_error_only",
      "relative-error rule of thumb"),
     (with_(size_test=False, kinks=False), "no_cannot_tell", "only ever 'agrees' or 'wrong'"),
-    (with_(size_test=False), "size_test_missing", "even −g would"),
+    (with_(size_test=False), "size_test_missing", "wrong sign or size"),
     (with_(kinks=False), "kink_ignored", "kink"),
     (with_(with_u=False), "resolution_left_out", "u, are left out"),
     (with_(with_tol=False), "tol_left_out", "floor"),
