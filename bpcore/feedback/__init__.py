@@ -25,6 +25,8 @@ checker                                learner's function                       
 :func:`check_bp4`                      ``(delta_l, a_prev) -> grad_w``             04
 :func:`check_cross_entropy_backward`   ``(net, x, y) -> (grad_w, grad_b)``         04
 :func:`check_numerical_gradient`       ``(f, p, h) -> grad``                       05
+:func:`check_gradient_verdict`         ``(g, g_num, u, near_kink, tol) -> str``    05
+:func:`check_step_choice`              ``(g, noise, steps) -> h``                  05
 :func:`check_update_parameter`         ``(p, grad_sum, eta, m) -> p_new``          06
 :func:`check_minibatch_step`           ``(net, example_grads, eta) -> net``        06
 :func:`check_edge_of_stability`        ``(H) -> 2/λ_max``                          06
@@ -50,7 +52,8 @@ the checkers by topic: :mod:`~bpcore.feedback.notation` (shapes and indices),
 :mod:`~bpcore.feedback.forward` (the forward pass), :mod:`~bpcore.feedback.output_error`
 (BP1), :mod:`~bpcore.feedback.equations` (BP2), :mod:`~bpcore.feedback.gradients` (BP3, BP4),
 :mod:`~bpcore.feedback.backward_pass` and :mod:`~bpcore.feedback.full_backward` (whole passes),
-:mod:`~bpcore.feedback.gradient_checking`, :mod:`~bpcore.feedback.training`,
+:mod:`~bpcore.feedback.gradient_checking` (central differences),
+:mod:`~bpcore.feedback.gradient_verdicts` (a check's verdict and its step h), :mod:`~bpcore.feedback.training`,
 :mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.costs`, :mod:`~bpcore.feedback.backward_pass`,
 :mod:`~bpcore.feedback.curvature`.
 """
@@ -106,3 +109,8 @@ __all__ = [
 # notebooks 00-02: reading the notation, the whole forward pass, a tanh output layer
 __all__ += ["check_layer_shapes", "check_seed_weighted_input", "check_batch_sizes", "check_forward_pass",
             "check_weight_index", "check_tanh_output_error"]
+
+# notebook 05: the three verdicts, choosing the step h
+from .gradient_verdicts import check_gradient_verdict, check_step_choice  # noqa: E402
+
+__all__ += ["check_gradient_verdict", "check_step_choice"]

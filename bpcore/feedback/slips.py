@@ -7,6 +7,7 @@ topic module: :mod:`~bpcore.feedback.notation`, :mod:`~bpcore.feedback.forward`,
 :mod:`~bpcore.feedback.output_error`, :mod:`~bpcore.feedback.equations`,
 :mod:`~bpcore.feedback.gradients`, :mod:`~bpcore.feedback.backward_pass`,
 :mod:`~bpcore.feedback.full_backward`, :mod:`~bpcore.feedback.gradient_checking`,
+:mod:`~bpcore.feedback.gradient_verdicts`,
 :mod:`~bpcore.feedback.training`, :mod:`~bpcore.feedback.curvature`,
 :mod:`~bpcore.feedback.initialisation` and :mod:`~bpcore.feedback.costs`.
 """
@@ -132,6 +133,21 @@ SLIPS = {
     # notebook 04: the whole backward pass
     "a_l_for_a_prev": "a^l used in BP4 where a^{l-1} belongs",
     "swapped_gradients": "(grad_b, grad_w) returned instead of (grad_w, grad_b)",
+    # ---- notebook 05: restoring p when f fails, the three verdicts, choosing the step h
+    "p_not_restored_on_error": "p left perturbed when f raised (no finally)",
+    "exception_swallowed": "f's error caught and hidden instead of passed on",
+    "relative_error_only": "the relative-error rule alone, without the resolution of the finite differences",
+    "no_cannot_tell": "only the verdicts agrees and wrong, never cannot tell",
+    "size_test_missing": "the gradient's size never compared with its resolution",
+    "kink_ignored": "a difference near a kink called wrong",
+    "resolution_left_out": "the allowed difference without u, the finite differences' own error",
+    "tol_left_out": "the allowed difference without its tol floor",
+    "undecided_before_wrong": "the size tested before the differences, so a small wrong gradient is cannot tell",
+    "norm_not_elementwise": "norms compared instead of every element",
+    "roundoff_ignored": "the step chosen from the measured truncation alone, without the round-off ε·S/h",
+    "truncation_ignored": "the step chosen from the round-off alone, so always the largest",
+    "smallest_step": "the smallest step chosen, as if a smaller h were always more accurate",
+    "returned_error_not_step": "the smallest estimated error returned instead of its step h",
 }
 
 

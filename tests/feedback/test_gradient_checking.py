@@ -83,7 +83,7 @@ SLIP_CASES = [
     (check_numerical_gradient, _numgrad("backward"), "backward_difference", "central difference"),
     (check_numerical_gradient, _numgrad("over_h"), "missing_factor_2", "2h"),
     (check_numerical_gradient, _numgrad("sign"), "wrong_sign", "wrong sign"),
-    (check_numerical_gradient, _numgrad("all"), "perturbed_all_at_once", "one element p[i] at a time"),
+    (check_numerical_gradient, _numgrad("all"), "perturbed_all_at_once", "one element at a time"),
     (check_numerical_gradient, _numgrad("copy"), "perturbation_not_seen", "in place"),
     (check_numerical_gradient, _numgrad("not_restored"), "p_not_restored", "old value back"),
 ]
@@ -103,3 +103,81 @@ def test_a_function_that_leaves_p_changed_does_not_shift_later_checks():
     first = check_numerical_gradient(_numgrad("not_restored"))
     assert check_numerical_gradient(numgrad_ok).passed
     assert check_numerical_gradient(_numgrad("not_restored")) == first
+
+
+# --------------------------------------------------------------------------- p restored when f raises
+
+
+def numgrad_without_finally(f, p, h):
+    grad = np.zeros_like(p)
+    for i in np.ndindex(p.shape):
+        old = p[i]
+        p[i] = old + h
+        fp = f()
+        p[i] = old - h
+        fm = f()
+        p[i] = old
+        grad[i] = (fp - fm) / (2 * h)
+    return grad
+
+
+def numgrad_that_swallows(f, p, h):
+    grad = np.zeros_like(p)
+    for i in np.ndindex(p.shape):
+        old = p[i]
+        try:
+            p[i] = old + h
+            fp = f()
+            p[i] = old - h
+            grad[i] = (fp - f()) / (2 * h)
+        except Exception:
+            pass
+        finally:
+            p[i] = old
+    return grad
+
+
+def numgrad_restores_in_except(f, p, h):
+    grad = np.zeros_like(p)
+    for i in np.ndindex(p.shape):
+        old = p[i]
+        try:
+            p[i] = old + h
+            fp = f()
+            p[i] = old - h
+            fm = f()
+        except Exception:
+            p[i] = old
+            raise
+        p[i] = old
+        grad[i] = (fp - fm) / (2 * h)
+    return grad
+
+
+def test_a_central_difference_without_finally_is_caught_when_f_raises():
+    result = check_numerical_gradient(numgrad_without_finally)
+    assert_names_slip(result, "p_not_restored_on_error", "`finally`")
+    assert "right numbers" in result.message
+
+
+def test_a_function_that_hides_f_s_error_is_caught():
+    assert_names_slip(check_numerical_gradient(numgrad_that_swallows), "exception_swallowed", "let f's own error through")
+
+
+def test_restoring_in_an_except_clause_that_re_raises_also_passes():
+    result = check_numerical_gradient(numgrad_restores_in_except)
+    assert_passes(result, "central difference")
+    assert "let it through and p was restored" in result.message
+
+
+def test_the_check_that_makes_f_raise_leaves_the_test_problem_as_it_was():
+    first = check_numerical_gradient(numgrad_without_finally)
+    assert check_numerical_gradient(numgrad_ok).passed
+    assert check_numerical_gradient(numgrad_without_finally) == first
+
+
+def test_the_stub_is_not_implemented():
+    def stub(f, p, h):
+        raise NotImplementedError("Exercise 5.1")
+    result = check_numerical_gradient(stub)
+    assert not result.passed and result.slip == "not_implemented"

@@ -17,6 +17,10 @@ from bpcore.feedback import full_backward, gradients  # noqa: E402  (notebook 04
 
 CHECKER_MODULES += (gradients, full_backward)
 
+from bpcore.feedback import gradient_verdicts  # noqa: E402  (notebook 05)
+
+CHECKER_MODULES += (gradient_verdicts,)
+
 
 def test_every_description_is_one_plain_line():
     for slip, description in SLIPS.items():
@@ -36,3 +40,18 @@ def test_every_catalogued_slip_can_be_named_by_some_module():
     sources = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (engine, *CHECKER_MODULES))
     unused = [slip for slip in SLIPS if f'"{slip}"' not in sources]
     assert unused == []
+
+
+def test_no_slip_id_is_written_twice_in_the_catalogue():
+    """A dict literal keeps only the last of two equal keys: a second meaning would silently replace the first."""
+    import ast
+    import collections
+
+    from bpcore.feedback import slips
+
+    tree = ast.parse(Path(slips.__file__).read_text())
+    catalogue = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                     and any(getattr(t, "id", "") == "SLIPS" for t in node.targets))
+    counts = collections.Counter(key.value for key in catalogue.keys)
+    assert len(counts) == len(SLIPS) > 100
+    assert not [k for k, n in counts.items() if n > 1]
