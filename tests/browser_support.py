@@ -6,6 +6,10 @@ Follows the recipe in the project's browser-test notes: JupyterLab on
 user settings that stop the news toast and the kernel dialog, Debian's
 /usr/bin/chromium driven by Playwright through ``executable_path`` (never
 ``playwright install``). Only processes started here are stopped, by PID.
+
+The rule for a machine without a browser (:func:`require_browser`): the test
+skips, saying how to install what is missing, except in CI (``CI=true``), where
+it fails, so a CI run can never pass by skipping the browser.
 """
 
 from __future__ import annotations
@@ -31,6 +35,34 @@ CHROMIUM_ARGS = [
     "--disable-extensions",
 ]
 INSTALL_HINT = "install it with `apt-get install chromium` (Debian/Ubuntu); never `playwright install`"
+
+
+def require_browser():
+    """The path of Chromium, or skip (fail under CI=true) saying what is missing and how to get it."""
+    import pytest
+
+    problems = []
+    chromium = find_chromium()
+    if chromium is None:
+        problems.append(f"Chromium not found: {INSTALL_HINT}")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the Python package playwright is missing: pip install -r requirements.txt")
+    if problems:
+        message = "; ".join(problems)
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"real-browser test cannot run in CI: {message}", pytrace=False)
+        pytest.skip(message)
+    return chromium
+
+
+def save_screenshot(page, label: str) -> Path:
+    """A screenshot of the whole page, kept in test-artifacts/browser/ (not only when a test fails)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{label}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def find_chromium():

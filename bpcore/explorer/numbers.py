@@ -19,6 +19,7 @@ Taught in ``notebooks/07_training_on_toy_data.ipynb``.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -30,6 +31,7 @@ from ..backprop import backward
 from ..curvature import step_regime
 from ..network import Network, forward
 from ..update import update_ratios
+from .settings import ETA_MAX, ETA_MIN
 
 __all__ = ["TEXT_COLOURS", "REGIME_COLOURS", "UNIT_STATES", "LiveNumbers", "live_numbers", "stuck_units",
            "ratio_verdict", "live_maths_html", "loss_text", "eta_schedule_text", "run_title", "diagnose",
@@ -428,3 +430,18 @@ def error_text(exc: Exception, log_path) -> str:
     """The status after an exception in a callback: what it was and where the details went."""
     return (f"Something went wrong: {type(exc).__name__}: {exc}. The details (the traceback) were written to "
             f"{log_path}. Your settings are kept; change a control or press Reset to go on.")
+
+
+def refused_text(label: str, old, new, exc: Exception) -> str:
+    """The status after a control gave a value the explorer cannot use (it is put back to ``old``)."""
+    if label == "learning rate η":
+        return (f"Not applied: the learning rate η must be a number from {ETA_MIN:g} to {ETA_MAX:g}; "
+                f"got {new!r}. η stays {old:.3g}.")
+    return f"Not applied: {exc}. The {label} control is back at {old!r}."
+
+
+def text_html(text: str, kind: str = "info", css_class: str = "") -> str:
+    """``text`` as HTML that wraps: "info" in grey, "warning" and "error" in bold vermillion (≥ 4.5:1)."""
+    colour, weight = (TEXT_COLOURS["info"], "normal") if kind == "info" else (TEXT_COLOURS["vermillion"], "bold")
+    return (f"<div class='{css_class or 'bp-text-' + kind}' style='color:{colour};font-weight:{weight};"
+            f"white-space:normal;overflow-wrap:anywhere;line-height:1.45'>{html.escape(text)}</div>")

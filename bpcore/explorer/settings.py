@@ -31,7 +31,8 @@ from ..validation import is_whole_number, real_number, validate_rng, whole_numbe
 __all__ = [
     "DATASET_NAMES", "ACTIVATION_NAMES", "AUTO_INIT", "OUTPUTS", "ETA_MIN", "ETA_MAX", "SWEEP_ETAS",
     "MAX_SWEEP", "NOISE_MAX", "MAX_HIDDEN_LAYERS", "MAX_WIDTH", "MAX_EPOCHS", "N_MIN", "N_MAX", "SEED_MAX",
-    "TEST_FRACTION", "Settings", "Data", "output_for_cost", "cost_choices", "checked_etas", "parse_etas",
+    "TEST_FRACTION", "BATCH_CHOICES", "Settings", "Data", "output_for_cost", "cost_choices", "batch_choices",
+    "checked_etas", "parse_etas",
     "format_etas", "make_data", "make_network", "make_shuffle",
 ]
 
@@ -60,6 +61,8 @@ N_MIN, N_MAX = 20, 1000
 SEED_MAX = 2**31 - 1
 #: Share of the n points held out (not trained on).
 TEST_FRACTION = 0.25
+#: Batch sizes offered (those up to N), besides the full batch.
+BATCH_CHOICES = (1, 5, 10, 25, 50)
 
 
 def output_for_cost(cost: str) -> str:
@@ -93,6 +96,13 @@ def cost_choices(dataset: str) -> list:
     _check_dataset(dataset)
     natural = "cross_entropy" if N_CLASSES[dataset] == 2 else "softmax_cross_entropy"
     return [(_label(cost), cost) for cost in (natural, "quadratic")]
+
+
+def batch_choices(batch_size: Optional[int], n_train: int) -> list:
+    """The (label, m) pairs offered: the sizes of BATCH_CHOICES up to N and one given in code, then
+    the full batch as m = 0 (a dropdown shows the value None as "nothing selected")."""
+    sizes = {b for b in BATCH_CHOICES if b <= n_train} | ({batch_size} if batch_size else set())
+    return [(str(b), b) for b in sorted(sizes)] + [("full batch (m = N)", 0)]
 
 
 def _check_dataset(dataset) -> None:

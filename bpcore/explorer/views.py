@@ -34,11 +34,12 @@ __all__ = ["FONT", "WIDTH", "TOP_HEIGHT", "SWEEP_HEIGHT", "ExplorerViews", "Expl
 #: Font sizes in points: tick labels and legends never below 9 pt.
 FONT = {"tick": 10, "label": 10, "title": 10, "legend": 9, "note": 10}
 #: The figure's width and its rows' heights, in inches; and the margins (left, right, bottom, top)
-#: of each panel. Designed for a notebook output about 600 px wide (JupyterLab at 1024 px with
-#: the file browser open), where 1 inch of figure is about 94 px: text stays ≥ 9 pt on screen.
-WIDTH, TOP_HEIGHT, SWEEP_HEIGHT = 6.4, 2.9, 2.6
-_BOUNDARY = (0.3, 3.75, 0.45, 0.35)
-_LOSS = (3.4, 0.15, 0.5, 0.35)
+#: of each panel. The widget shows the picture as wide as the notebook's output; in JupyterLab at
+#: 1024 px (file browser open) that is about 600 px, 100 px per inch of figure, so 10-pt text
+#: shows at about 10 pt, and stays ≥ 9 pt down to an output 540 px wide.
+WIDTH, TOP_HEIGHT, SWEEP_HEIGHT = 6.0, 2.8, 2.6
+_BOUNDARY = (0.3, 3.55, 0.45, 0.35)
+_LOSS = (3.2, 0.15, 0.5, 0.35)
 _SWEEP = (0.8, 0.3, 0.5, 0.35)
 
 

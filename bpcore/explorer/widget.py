@@ -30,20 +30,17 @@ import ipywidgets as W
 
 from ..datasets import DEFAULT_NOISE
 from ..validation import real_number
-from .numbers import TEXT_COLOURS, edge_text, error_text, live_maths_html, live_numbers, loss_text, run_title
+from .numbers import (edge_text, error_text, live_maths_html, live_numbers, loss_text, refused_text, run_title,
+                      text_html)
 from .scheduler import FrameTimer, Scheduler
 from .session import FIELDS, Session, next_seed
 from .settings import (ACTIVATION_NAMES, DATASET_NAMES, ETA_MAX, ETA_MIN, MAX_EPOCHS, MAX_HIDDEN_LAYERS,
-                       MAX_WIDTH, NOISE_MAX, SEED_MAX, SWEEP_ETAS, Settings, checked_etas, cost_choices,
-                       format_etas, parse_etas)
+                       MAX_WIDTH, NOISE_MAX, SEED_MAX, SWEEP_ETAS, Settings, batch_choices, checked_etas,
+                       cost_choices, format_etas, parse_etas)
 from .views import ExplorerCanvas, explorer_figure
 
-__all__ = ["Explorer", "explorer", "BATCH_CHOICES", "ON_CHANGE_CHOICES"]
+__all__ = ["Explorer", "explorer", "ON_CHANGE_CHOICES"]
 
-#: Batch sizes offered (those up to N); the full batch (m = N, the seed's reading) is 0, because a
-#: Dropdown shows the value None as "nothing selected".
-BATCH_CHOICES = (1, 5, 10, 25, 50)
-FULL_BATCH = ("full batch (m = N)", 0)
 ON_CHANGE_CHOICES = [("restart (same initial weights)", "restart"),
                      ("continue (current weights)", "continue")]
 BUTTONS = [
@@ -58,13 +55,6 @@ BUTTONS = [
 FIXED = ("n", "data_seed", "init")
 OPTIONS = ("train", "mode", "tick_seconds", "frame_interval", "on_eta_change", "log_path")
 _LABEL_WIDTH = "120px"
-_TEXT_STYLE = "white-space:normal;overflow-wrap:anywhere;line-height:1.45"
-
-
-def _batch_options(batch_size: Optional[int], n_train: int) -> list:
-    """The batch sizes up to N, with a size given in code among them, then the full batch."""
-    sizes = {b for b in BATCH_CHOICES if b <= n_train} | ({batch_size} if batch_size else set())
-    return [(str(b), b) for b in sorted(sizes)] + [FULL_BATCH]
 
 
 def _make_controls(s: Settings, on_eta_change: str, n_train: int) -> dict:
@@ -93,7 +83,7 @@ def _make_controls(s: Settings, on_eta_change: str, n_train: int) -> dict:
         "width": W.IntSlider(value=s.width, min=1, max=MAX_WIDTH, description="neurons / layer", **slider),
         "activation": W.Dropdown(options=list(ACTIVATION_NAMES), value=s.activation, description="activation",
                                  **sized("290px")),
-        "batch_size": W.Dropdown(options=_batch_options(s.batch_size, n_train), value=s.batch_size or 0,
+        "batch_size": W.Dropdown(options=batch_choices(s.batch_size, n_train), value=s.batch_size or 0,
                                  description="batch size m", **sized("290px")),
         "epochs": W.IntSlider(value=s.epochs, min=min(10, s.epochs), max=MAX_EPOCHS, step=10,
                               description="epochs", **slider),
@@ -156,34 +146,52 @@ def _layout(controls: dict, buttons: dict, out: dict) -> W.VBox:
     return _classed(W.VBox(rows, layout=W.Layout(width="100%")), "bp-explorer")
 
 
-def _settings_from(controls: dict, fixed: dict) -> Settings:
-    """The controls' values (and the choices made in code that have no control) as a Settings."""
-    c = controls
-    return Settings(dataset=c["dataset"].value, noise=c["noise"].value,
-                    hidden_layers=c["hidden_layers"].value, width=c["width"].value,
-                    activation=c["activation"].value, cost=c["cost"].value, eta=c["eta"].value,
-                    batch_size=c["batch_size"].value or None, epochs=c["epochs"].value,
-                    seed=c["seed"].value, **fixed)
+class _Controls(dict):
+    """The controls by name; read as a Settings, and set from one without reacting to each change.
 
+    ``fixed`` holds the settings that have no control (n, data_seed, init: set in code).
+    """
 
-def _pair_with_dataset(controls: dict) -> None:
-    """The data set's default noise, and only the costs that fit it (the current one if it does)."""
-    dataset, cost = controls["dataset"].value, controls["cost"]
-    controls["noise"].value = DEFAULT_NOISE[dataset]
-    old, choices = cost.value, cost_choices(dataset)
-    cost.options = choices
-    cost.value = old if old in [v for _, v in choices] else choices[0][1]
+    def __init__(self, s: Settings, on_eta_change: str):
+        super().__init__(_make_controls(s, on_eta_change, s.n_train))
+        self.fixed, self.quiet = {name: getattr(s, name) for name in FIXED}, False
 
+    def settings(self) -> Settings:
+        """The controls' values (and the fixed choices) as a validated Settings."""
+        return Settings(dataset=self["dataset"].value, noise=self["noise"].value,
+                        hidden_layers=self["hidden_layers"].value, width=self["width"].value,
+                        activation=self["activation"].value, cost=self["cost"].value, eta=self["eta"].value,
+                        batch_size=self["batch_size"].value or None, epochs=self["epochs"].value,
+                        seed=self["seed"].value, **self.fixed)
 
-def _html(text: str, css_class: str = "", colour: str = TEXT_COLOURS["info"], bold: bool = False) -> str:
-    weight = "bold" if bold else "normal"
-    return (f"<div class='{css_class}' style='color:{colour};font-weight:{weight};{_TEXT_STYLE}'>"
-            f"{html.escape(text)}</div>")
+    def show(self, s: Settings) -> None:
+        """Set every control to ``s``."""
+        def apply():
+            self["cost"].options = cost_choices(s.dataset)
+            self["batch_size"].options = batch_choices(s.batch_size, s.n_train)
+            for name in ("dataset", "noise", "hidden_layers", "width", "activation", "cost", "eta", "epochs",
+                         "seed", "batch_size"):
+                self[name].value = (s.batch_size or 0) if name == "batch_size" else getattr(s, name)
+        self.fixed = {name: getattr(s, name) for name in FIXED}
+        self.quietly(apply)
 
+    def pair_with_dataset(self) -> None:
+        """The data set's default noise, and only the costs that fit it (the current one if it does)."""
+        def pair():
+            dataset, cost = self["dataset"].value, self["cost"]
+            self["noise"].value = DEFAULT_NOISE[dataset]
+            old, choices = cost.value, cost_choices(dataset)
+            cost.options = choices
+            cost.value = old if old in [v for _, v in choices] else choices[0][1]
+        self.quietly(pair)
 
-def _status_html(text: str, kind: str = "info") -> str:
-    colour = TEXT_COLOURS["info"] if kind == "info" else TEXT_COLOURS["vermillion"]
-    return _html(text, f"bp-status-{kind}", colour, bold=kind != "info")
+    def quietly(self, fn) -> None:
+        """Run ``fn`` (which sets controls) without the explorer reacting to it."""
+        self.quiet = True
+        try:
+            fn()
+        finally:
+            self.quiet = False
 
 
 class Explorer:
@@ -230,12 +238,11 @@ class Explorer:
         self.scheduler = Scheduler(mode, on_error=self._show_error, on_change=self._set_buttons,
                                    log_path=log_path)
         s = Settings() if settings is None else settings
-        self.canvas, self._quiet = ExplorerCanvas(), False
-        self._fixed = {name: getattr(s, name) for name in FIXED}
+        self.canvas = ExplorerCanvas()
         out = _make_outputs()
         self.title, self.edge, self.progress, self.loss_label, self.status, self.plot, self.maths = (
             out[k] for k in OUTPUTS)
-        self.controls = _make_controls(s, on_eta_change, s.n_train)
+        self.controls = _Controls(s, on_eta_change)
         self.buttons = _make_buttons()
         self.session = Session(s, tick_seconds)
         for name, widget in self.controls.items():
@@ -260,8 +267,7 @@ class Explorer:
         return f"Explorer({run_title(self.run)}: {loss_text(self.run)})"
 
     # ------------------------------------------------------------------ state, for code cells
-    settings = property(lambda self: _settings_from(self.controls, self._fixed),
-                        doc="The controls' current values as a validated Settings.")
+    settings = property(lambda self: self.controls.settings(), doc="The controls' values as a validated Settings.")
     run = property(lambda self: self.session.run, doc="The current Run: data, initial and current network.")
     sweep_result = property(lambda self: self.session.sweep_result, doc="The last SweepResult, or None.")
     history = property(lambda self: self.run.history, doc="The current run's bpcore.train.History.")
@@ -307,7 +313,7 @@ class Explorer:
             s = self.session.checked(self.settings, changes)
         except (TypeError, ValueError) as exc:
             return self._refused(f"Not applied: {exc}. Nothing was changed.", exc)
-        self._apply(s)
+        self.controls.show(s)
         self.session.changed(s, "set", continue_run=False)
         self._new_title()
         self._start(self.session.training(s), "train", wait=True)
@@ -342,7 +348,7 @@ class Explorer:
         """New initial weights: the next seed (0 after SEED_MAX); back to epoch 0."""
         self.scheduler.cancel()
         old = self.controls["seed"].value
-        self._quietly(lambda: setattr(self.controls["seed"], "value", next_seed(old)))
+        self.controls.quietly(lambda: setattr(self.controls["seed"], "value", next_seed(old)))
         self.session.new_weights(self.settings, old)
         self._new_title()
         self._show()
@@ -357,7 +363,7 @@ class Explorer:
             etas = parse_etas(self.controls["sweep_etas"].value) if etas is None else checked_etas(etas)
         except (TypeError, ValueError) as exc:
             return self._refused(f"Sweep not started: {exc}. Nothing was trained.", exc)
-        self._quietly(lambda: setattr(self.controls["sweep_etas"], "value", format_etas(etas)))
+        self.controls.quietly(lambda: setattr(self.controls["sweep_etas"], "value", format_etas(etas)))
         self._start(self.session.sweeping(etas), "sweep", wait)
 
     # ------------------------------------------------------------------ jobs and drawing
@@ -394,7 +400,8 @@ class Explorer:
     def _update_edge(self):
         """2/λ_max and 1/λ_max at the current weights, next to the η slider (a few ms)."""
         run = self.run
-        self.edge.value = _html(edge_text(run.curvature(), self.controls["eta"].value, run.epoch), "bp-edge-text")
+        self.edge.value = text_html(edge_text(run.curvature(), self.controls["eta"].value, run.epoch),
+                                    css_class="bp-edge-text")
 
     def _draw(self):
         self.timer.draw(self._render)
@@ -411,10 +418,10 @@ class Explorer:
             self.progress.value = len(session.sweep_result.etas) if session.sweep_result else 0
         else:
             self.progress.max, self.progress.value = max(run.target, run.epoch, 1), run.epoch
-        self.loss_label.value = _html(session.line)
+        self.loss_label.value = text_html(session.line)
 
     def _set_status(self, text: str, kind: str = "info"):
-        self.status.value = _status_html(text, kind)
+        self.status.value = text_html(text, kind, f"bp-status-{kind}")
 
     def _set_buttons(self):
         running = self.running is not None
@@ -429,36 +436,11 @@ class Explorer:
         self._set_status(text, "error")
         raise exc
 
-    # ------------------------------------------------------------------ controls
-    def _apply(self, s: Settings) -> None:
-        """Show ``s`` in the controls without reacting to each change."""
-        def apply():
-            c = self.controls
-            c["cost"].options = cost_choices(s.dataset)
-            c["batch_size"].options = _batch_options(s.batch_size, s.n_train)
-            for name in ("dataset", "noise", "hidden_layers", "width", "activation", "cost", "eta", "epochs",
-                         "seed", "batch_size"):
-                c[name].value = (s.batch_size or 0) if name == "batch_size" else getattr(s, name)
-        self._fixed = {name: getattr(s, name) for name in FIXED}
-        self._quietly(apply)
-
-    def _quietly(self, fn):
-        self._quiet = True
-        try:
-            fn()
-        finally:
-            self._quiet = False
-
+    # ------------------------------------------------------------------ events
     def _refuse(self, name: str, change, exc: Exception) -> None:
-        """A control produced a value the explorer cannot use: put the old one back and say why."""
-        old, new = change["old"], change["new"]
-        self._quietly(lambda: setattr(self.controls[name], "value", old))
-        if name == "eta":
-            text = (f"Not applied: the learning rate η must be a number from {ETA_MIN:g} to {ETA_MAX:g}; "
-                    f"got {new!r}. η stays {old:.3g}.")
-        else:
-            text = f"Not applied: {exc}. The {self.controls[name].description} control is back at {old!r}."
-        self._set_status(text, "error")
+        """A control gave a value the explorer cannot use: put the old one back and say why."""
+        self.controls.quietly(lambda: setattr(self.controls[name], "value", change["old"]))
+        self._set_status(refused_text(self.controls[name].description, change["old"], change["new"], exc), "error")
 
     def _on_button(self, name: str, _button=None):
         if name in ("train", "sweep"):
@@ -467,7 +449,7 @@ class Explorer:
             getattr(self, name)()
 
     def _on_control(self, name: str, change=None):
-        if self._quiet or name == "on_eta_change":
+        if self.controls.quiet or name == "on_eta_change":
             return
         if name == "sweep_etas":
             try:
@@ -476,7 +458,7 @@ class Explorer:
                 return self._refuse(name, change, exc)
             return self._set_status(f"Sweep η list: {len(etas)} values. Press Sweep η to train them.")
         if name == "dataset":
-            self._quietly(lambda: _pair_with_dataset(self.controls))
+            self.controls.pair_with_dataset()
         try:
             s = self.settings
         except (TypeError, ValueError) as exc:

@@ -209,11 +209,11 @@ def test_every_text_is_at_least_9_pt_and_inside_the_picture(case):
 
 def test_the_panels_are_large_enough_to_read():
     run, sweep = _scenarios()[3]
-    canvas = ExplorerCanvas(dpi=96)  # CSS pixels: the notebook shows the picture about this size at 1024 px
+    canvas = ExplorerCanvas(dpi=96)  # about the CSS pixels of the notebook's output at 1024 px
     canvas.render(run, sweep)
     renderer = canvas.canvas.get_renderer()
     for ax, (w, h) in ((canvas.views.ax_b, (200, 160)), (canvas.views.ax_l, (240, 160)),
-                       (canvas.views.ax_s, (480, 150))):
+                       (canvas.views.ax_s, (450, 150))):
         ext = ax.get_window_extent(renderer)
         assert ext.width >= w and ext.height >= h, (ax, ext)
     # No two panels overlap, labels included.
