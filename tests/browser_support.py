@@ -61,7 +61,7 @@ def save_screenshot(page, label: str) -> Path:
     """A screenshot of the whole page, kept in test-artifacts/browser/ (not only when a test fails)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{label}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))  # the viewport, as a learner sees it
     return path
 
 

@@ -67,8 +67,10 @@ MEASURE_JS = """() => {
   const root = document.querySelector('.bp-explorer');
   const box = (el) => { const b = el.getBoundingClientRect();
                         return {x: b.x, y: b.y, width: b.width, height: b.height}; };
-  const fits = (el) => ({text: (el.innerText || el.value || '').trim().slice(0, 60),
+  const fits = (el) => ({text: (el.textContent || '').trim().slice(0, 60),
                          scroll: el.scrollWidth, client: el.clientWidth});
+  const right = root.getBoundingClientRect().right;
+  const name = (el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.');
   const shown = (el) => el.offsetParent !== null;
   const plot = root.querySelector('.bp-plot');
   const notebook = root.closest('.jp-Notebook');
@@ -82,6 +84,12 @@ MEASURE_JS = """() => {
     labels: [...root.querySelectorAll('.widget-label, .widget-readout')].filter(shown).map(fits),
     texts: ['.bp-title', '.bp-edge', '.bp-loss-text', '.bp-status', '.bp-maths'].map(
       (sel) => ({selector: sel, ...fits(root.querySelector(sel)), ...box(root.querySelector(sel))})),
+    // Elements reaching past the explorer's right edge (the outermost of each such branch).
+    past_the_edge: [...root.querySelectorAll('*')].filter(
+      (el) => shown(el) && el.getBoundingClientRect().right > right + 0.5
+              && !(el.parentElement && el.parentElement !== root
+                   && el.parentElement.getBoundingClientRect().right > right + 0.5)
+    ).slice(0, 12).map((el) => ({element: name(el), ...box(el)})),
   };
 }"""
 
@@ -161,11 +169,13 @@ def _layout_is_readable(page, explorer, viewport):
         "w => Math.abs(document.querySelector('.bp-explorer').getBoundingClientRect().width - "
         "document.querySelector('.bp-explorer').closest('.jp-OutputArea-output')"
         ".getBoundingClientRect().width) < 40 && window.innerWidth === w", arg=viewport["width"])
-    explorer.locator(".bp-plot").scroll_into_view_if_needed()
     m = page.evaluate(MEASURE_JS)
     label = f"layout-{viewport['width']}x{viewport['height']}"
-    save_screenshot(page, label)
-    explorer.screenshot(path=str(ARTIFACTS / f"{label}-explorer.png"))
+    explorer.locator(".bp-title").scroll_into_view_if_needed()
+    save_screenshot(page, f"{label}-controls")
+    explorer.locator(".bp-plot").scroll_into_view_if_needed()
+    save_screenshot(page, f"{label}-plot")
+    explorer.locator(".bp-plot").screenshot(path=str(ARTIFACTS / f"{label}-plot-only.png"))
     tick_px = FONT["tick"] / 72 * m["plot"]["width"] / WIDTH  # CSS px of a tick label as drawn
     m["tick_label_css_pt"] = round(tick_px * 72 / 96, 2)
     (ARTIFACTS / f"{label}.json").write_text(json.dumps(m, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -177,6 +187,7 @@ def _layout_is_readable(page, explorer, viewport):
     spilled = [t for t in m["texts"] if t["scroll"] > t["client"] + 1]
     assert not spilled, f"text wider than its box: {spilled}"
     box = m["explorer"]
+    assert not m["past_the_edge"], f"past the explorer's right edge: {m['past_the_edge']}"
     assert box["scroll"] <= box["client"] + 1, f"the explorer overflows: {box}"
     assert box["width"] >= 0.95 * m["output"]["width"]
     assert m["plot"]["width"] >= 0.95 * box["width"], m["plot"]
@@ -254,8 +265,9 @@ def test_the_top_of_the_slider_diverges_and_the_sweep_marks_the_regimes(lab, on_
         assert "converging at" in text and "oscillating at" in text and "diverging at" in text
         assert f"edge of stability 2/λ_max = {sweep.eta_edge:.3g}" in text
         page.wait_for_function("h => document.querySelector('.bp-plot').naturalHeight > h", arg=height)
+        plot.scroll_into_view_if_needed()
         save_screenshot(page, "sweep-1024x768")
-        explorer.screenshot(path=str(ARTIFACTS / "sweep-1024x768-explorer.png"))
+        plot.screenshot(path=str(ARTIFACTS / "sweep-1024x768-plot-only.png"))
 
     _checked(on_failure, "regimes", scenario)
 

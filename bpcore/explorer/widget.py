@@ -124,7 +124,9 @@ def _make_outputs() -> dict:
                                            layout=W.Layout(width="150px", flex="0 0 auto")), "bp-progress"),
         "loss_label": _classed(W.HTML(layout=W.Layout(flex="1 1 300px")), "bp-loss-text"),
         "status": _classed(W.HTML(), "bp-status"),
-        "plot": _classed(W.Image(format="png", layout=W.Layout(width="100%", height="auto")), "bp-plot"),
+        # As wide as the output (no side margins, which would overflow it); the height follows.
+        "plot": _classed(W.Image(format="png", layout=W.Layout(width="100%", height="auto", margin="2px 0px")),
+                         "bp-plot"),
         "maths": _classed(W.HTMLMath(), "bp-maths"),
     }
 
@@ -132,7 +134,7 @@ def _make_outputs() -> dict:
 def _layout(controls: dict, buttons: dict, out: dict) -> W.VBox:
     """Top to bottom, each row as wide as the notebook and wrapping: η and its marks, the other
     controls, the buttons, progress and loss, the status, the plot, the maths pane."""
-    wrap = W.Layout(flex_flow="row wrap", align_items="center", width="100%")
+    wrap = W.Layout(flex_flow="row wrap", align_items="center")  # as wide as the box: a column stretches it
     rows = [
         out["title"],
         W.HBox([controls["eta"], out["edge"]], layout=wrap),
@@ -143,7 +145,7 @@ def _layout(controls: dict, buttons: dict, out: dict) -> W.VBox:
         W.HBox([out["progress"], out["loss_label"]], layout=wrap),
         out["status"], out["plot"], out["maths"],
     ]
-    return _classed(W.VBox(rows, layout=W.Layout(width="100%")), "bp-explorer")
+    return _classed(W.VBox(rows), "bp-explorer")
 
 
 class _Controls(dict):

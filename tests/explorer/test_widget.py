@@ -10,6 +10,7 @@ import asyncio
 import pathlib
 import re
 import threading
+import time
 
 import matplotlib
 
@@ -448,22 +449,28 @@ def test_only_batch_sizes_up_to_n_are_offered():
 def test_a_sweep_answers_pause_within_a_tick_and_shows_what_it_finished():
     """Pause, clicked from another thread as the kernel may deliver it, acts between two ticks."""
     async def scenario():
-        # 750 steps of m = 1 per epoch: one epoch ~0.1 s, one run (5 epochs) longer than the 0.3 s allowed
-        ex = explorer(mode="async", train=False, n=1000, batch_size=1, epochs=5)
+        # 450 steps of m = 1 per epoch: one epoch ~0.02 s, one run (40 epochs) well over the 0.3 s allowed;
+        # frames rarely (drawing is not what is measured here)
+        ex = explorer(mode="async", train=False, n=600, batch_size=1, epochs=40, frame_interval=10.0)
         etas = [0.01, 0.1, 1.0, 10.0]
         ex.sweep(etas=etas, wait=False)
         assert ex.running == "sweep"
+        stopped, clicked, on_change = [], [], ex.scheduler.on_change
+        ex.scheduler.on_change = lambda: (on_change(), ex.running is None and stopped.append(time.monotonic()))
+
+        def click_later():  # while the loop is busy with the second η's epochs, as a learner would
+            time.sleep(0.3)
+            clicked.append(time.monotonic())
+            ex.buttons["pause"].click()
+
         while ex.sweep_result is None:
             await asyncio.sleep(0.001)
-        await asyncio.sleep(0.15)  # the second η part-way through its epochs
-        loop = asyncio.get_running_loop()
-        clicked = loop.time()
-        clicker = threading.Thread(target=ex.buttons["pause"].click)
+        clicker = threading.Thread(target=click_later)
         clicker.start()
-        clicker.join()
         while ex.running:
             await asyncio.sleep(0.001)
-        return ex, etas, loop.time() - clicked
+        clicker.join()
+        return ex, etas, stopped[0] - clicked[0]  # until the job stopped (the frame drawn after is not timed)
 
     ex, etas, seconds = asyncio.run(scenario())
     assert seconds < 0.3, f"Pause took {seconds:.2f} s"
@@ -471,7 +478,7 @@ def test_a_sweep_answers_pause_within_a_tick_and_shows_what_it_finished():
     assert 1 <= len(r.etas) < len(etas) and not r.complete
     assert ex.message.startswith(f"Sweep stopped after {len(r.etas)} of 4 η (the plot shows those)")
     assert len(ex.figure().axes) == 3  # the partial sweep is drawn
-    assert all(run.epoch == 5 for run in r.runs)  # only finished runs are in it
+    assert all(run.epoch == 40 for run in r.runs)  # only finished runs are in it
 
 
 def test_a_sweep_yields_between_epochs_not_only_between_runs():
