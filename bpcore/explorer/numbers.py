@@ -377,22 +377,26 @@ def step_text(run) -> str:
     return f"Stepped to epoch {run.epoch} ({eta_schedule_text(run)}){so_far}."
 
 
-def edge_text(marks, eta: float, epoch: int) -> str:
+def edge_text(marks, eta: float, epoch: int, initial=None) -> str:
     """The line next to the η slider: 2/λ_max and 1/λ_max at the current weights, and where η falls.
 
-    E.g. 'edge of stability 2/λ_max = 1.67 (1/λ_max = 0.833) at epoch 0 · η = 0.1 < 1/λ_max:
-    converging steps'. ``marks`` is a :class:`bpcore.curvature.CurvatureMarks`.
+    E.g. 'edge of stability 2/λ_max = 1.67 (1/λ_max = 0.833) at epoch 0 · η = 0.1 ≤ 1/λ_max:
+    converging steps from these weights'. ``marks`` (and ``initial``, those of the initial
+    weights, named once the weights have moved) are :class:`bpcore.curvature.CurvatureMarks`.
     """
     approx = "=" if marks.converged else "≈"
+    start = ""
+    if initial is not None and epoch > 0 and np.isfinite(initial.eta_edge):
+        start = f" ({initial.eta_edge:.3g} at the initial weights)"
     if not marks.lambda_max > 0:
-        return (f"λ_max {approx} {marks.lambda_max:.3g} at epoch {epoch}: no direction curves up, "
+        return (f"λ_max {approx} {marks.lambda_max:.3g} at epoch {epoch}{start}: no direction curves up, "
                 "so no η overshoots along it")
     head = (f"edge of stability 2/λ_max {approx} {marks.eta_edge:.3g} (1/λ_max {approx} "
-            f"{marks.eta_oscillation:.3g}) at epoch {epoch}")
+            f"{marks.eta_oscillation:.3g}) at epoch {epoch}{start}")
     regime = step_regime(eta, marks.lambda_max)
     where = {"converging": "≤ 1/λ_max", "oscillating": "between 1/λ_max and 2/λ_max",
              "diverging": "≥ 2/λ_max"}[regime]
-    return f"{head} · η = {eta:.3g} {where}: {regime} steps"
+    return f"{head} · η = {eta:.3g} {where}: {regime} steps from these weights"
 
 
 # ---------------------------------------------------------------------------- the sweep

@@ -39,7 +39,7 @@ FONT = {"tick": 10, "label": 10, "title": 10, "legend": 9, "note": 10}
 #: shows at about 10 pt, and stays ≥ 9 pt down to an output 540 px wide.
 WIDTH, TOP_HEIGHT, SWEEP_HEIGHT = 6.0, 2.8, 2.6
 _BOUNDARY = (0.3, 3.55, 0.45, 0.35)
-_LOSS = (3.2, 0.15, 0.5, 0.35)
+_LOSS = (3.2, 0.3, 0.5, 0.35)  # right: half of a 4-digit epoch label
 _SWEEP = (0.8, 0.3, 0.5, 0.35)
 
 

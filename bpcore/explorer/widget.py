@@ -402,8 +402,8 @@ class Explorer:
     def _update_edge(self):
         """2/λ_max and 1/λ_max at the current weights, next to the η slider (a few ms)."""
         run = self.run
-        self.edge.value = text_html(edge_text(run.curvature(), self.controls["eta"].value, run.epoch),
-                                    css_class="bp-edge-text")
+        text = edge_text(run.curvature(), self.controls["eta"].value, run.epoch, run.curvature(initial=True))
+        self.edge.value = text_html(text, css_class="bp-edge-text")
 
     def _draw(self):
         self.timer.draw(self._render)

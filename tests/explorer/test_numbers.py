@@ -161,9 +161,12 @@ def test_a_mixed_run_is_described_with_every_eta_and_its_epochs():
 def test_edge_text_places_eta_against_one_and_two_over_lambda():
     marks = CurvatureMarks(lambda_max=2.0, eta_oscillation=0.5, eta_edge=1.0, converged=True)
     assert edge_text(marks, 0.1, 0) == ("edge of stability 2/λ_max = 1 (1/λ_max = 0.5) at epoch 0 · "
-                                        "η = 0.1 ≤ 1/λ_max: converging steps")
-    assert edge_text(marks, 0.7, 3).endswith("η = 0.7 between 1/λ_max and 2/λ_max: oscillating steps")
-    assert edge_text(marks, 2.0, 3).endswith("η = 2 ≥ 2/λ_max: diverging steps")
+                                        "η = 0.1 ≤ 1/λ_max: converging steps from these weights")
+    assert edge_text(marks, 0.7, 3).endswith("η = 0.7 between 1/λ_max and 2/λ_max: oscillating steps from these weights")
+    assert edge_text(marks, 2.0, 3).endswith("η = 2 ≥ 2/λ_max: diverging steps from these weights")
+    start = CurvatureMarks(1.2, 0.833, 1.67, True)
+    assert "at epoch 3 (1.67 at the initial weights) · η = 2" in edge_text(marks, 2.0, 3, start)
+    assert "initial" not in edge_text(marks, 2.0, 0, start)  # at epoch 0 they are the initial weights
     rough = CurvatureMarks(2.0, 0.5, 1.0, converged=False)
     assert "2/λ_max ≈ 1" in edge_text(rough, 0.1, 0)
     flat = CurvatureMarks(-1.0, float("inf"), float("inf"), True)

@@ -212,7 +212,7 @@ def test_the_panels_are_large_enough_to_read():
     canvas = ExplorerCanvas(dpi=96)  # about the CSS pixels of the notebook's output at 1024 px
     canvas.render(run, sweep)
     renderer = canvas.canvas.get_renderer()
-    for ax, (w, h) in ((canvas.views.ax_b, (200, 160)), (canvas.views.ax_l, (240, 160)),
+    for ax, (w, h) in ((canvas.views.ax_b, (200, 160)), (canvas.views.ax_l, (230, 160)),
                        (canvas.views.ax_s, (450, 150))):
         ext = ax.get_window_extent(renderer)
         assert ext.width >= w and ext.height >= h, (ax, ext)

@@ -150,8 +150,9 @@ def test_the_default_network_diverges_at_the_top_of_the_slider():
     assert ex.run.eta == ETA_MAX and ex.run.regime == "diverging"
     assert ex.message.startswith("Diverging: the training loss rose") and "with η = 100" in ex.message
     assert ex.state["regime"] == "diverging" and ex.progress.bar_style == "warning"
-    marks = ex.run.curvature()  # of the weights reached, not the initial ones
-    assert f"2/λ_max = {marks.eta_edge:.3g}" in ex.edge.value and "at epoch 100 · η = 100" in ex.edge.value
+    marks, start = ex.run.curvature(), ex.run.curvature(initial=True)  # of the weights reached, and the first
+    assert f"2/λ_max = {marks.eta_edge:.3g}" in ex.edge.value
+    assert f"at epoch 100 ({start.eta_edge:.3g} at the initial weights) · η = 100" in ex.edge.value
 
 
 def test_a_loss_that_rises_is_reported_too(ex):
