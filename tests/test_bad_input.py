@@ -729,6 +729,8 @@ EXPLORER_ROWS = [
         "explorer() takes Settings fields", "got learning_rate"),
     bad("explorer-unknown-mode", lambda: _explorer_class()[1](mode="threads"), ValueError, "mode must be one of",
         "got 'threads'"),
+    bad("explorer-log_path-a-number", lambda: _explorer_class()[1](log_path=3), TypeError,
+        "log_path must be a file path (str or pathlib.Path) or None", "got 3"),
     bad("Explorer-settings-a-dict", lambda: _explorer_class()[0]({"eta": 0.1}), TypeError,
         "settings must be a bpcore.explorer.Settings or None", "got dict"),
 ]

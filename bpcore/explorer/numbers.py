@@ -30,6 +30,7 @@ from ..activations import get_activation
 from ..backprop import backward
 from ..curvature import step_regime
 from ..network import Network, forward
+from ..train import Z_LIMIT
 from ..update import update_ratios
 from .settings import ETA_MAX, ETA_MIN
 
@@ -321,6 +322,18 @@ def _stuck_clause(run) -> str:
     return f", and {stuck} of {total} hidden {net.hidden} units are {word} ({meaning})"
 
 
+def _blowup(run) -> str:
+    """How the diverged epoch went wrong, from its loss (bpcore.train's divergence check, in words)."""
+    loss = run.blown_loss
+    if loss is None or not np.isfinite(loss):
+        return "the weights or the loss overflowed to NaN or infinity"
+    if loss > 1e6 * max(run.start_loss, 1e-12):  # train_epochs' default explode_factor
+        return f"the loss exploded to {loss:.3g}, from {run.start_loss:.3g} at the start"
+    units = ("the ReLU activations blew up" if run.net.hidden in ("relu", "leaky_relu")
+             else f"the {run.net.hidden} units saturated")
+    return f"the weighted inputs grew past |z| = {Z_LIMIT:.0e}".replace("e+0", "e") + f": {units}"
+
+
 def diagnose(run) -> Optional[str]:
     """A plain message when a Run is diverging, else None.
 
@@ -336,8 +349,8 @@ def diagnose(run) -> Optional[str]:
     edge = run.curvature(initial=True).eta_edge
     advice = f" Try a smaller η, e.g. η = {suggest_eta(run.eta, edge):g}."
     if h.diverged:
-        return (f"Diverging: training blew up in epoch {run.epoch + 1} with η = {run.eta:.3g} (the loss or "
-                f"the weighted inputs z overflowed){_edge_clause(run)}. The last finite weights are kept.{advice}")
+        return (f"Diverging: training blew up in epoch {run.epoch + 1} with η = {run.eta:.3g} ({_blowup(run)})"
+                f"{_edge_clause(run)}. The last finite weights are kept.{advice}")
     since = run.eta_changes[-1][0] if run.eta_changes else 0
     before = run.start_loss if since == 0 else h.loss[since - 1]
     return (f"Diverging: the training loss rose from {before:.3g} to {h.loss[-1]:.3g} with η = {run.eta:.3g}"

@@ -52,6 +52,7 @@ class Run:
     start_loss : float, mean training cost of ``net0``
     target : int, the epoch count the current job trains up to
     eta_changes : list of (epoch, eta), where η was changed mid-run (continue mode)
+    blown_loss : float or None, the training loss of the epoch in which training diverged
     """
 
     def __init__(self, settings: Settings, data: Optional[Data] = None, net0: Optional[Network] = None):
@@ -78,6 +79,7 @@ class Run:
         self.target = settings.epochs
         self.eta_changes = []
         self._marks = []  # (network, CurvatureMarks) of net0 and of the last net asked about
+        self.blown_loss = None  # the training loss of the epoch that diverged (NaN if it overflowed)
 
     @property
     def epoch(self) -> int:
@@ -166,6 +168,7 @@ class Run:
         for epoch in islice(steps, epochs):
             self.history.add(epoch)
             if epoch.diverged:
+                self.blown_loss = epoch.loss
                 return done
             self.net = epoch.net
             done += 1

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import tempfile
 import threading
 import time
@@ -65,6 +66,8 @@ class Scheduler:
                  on_change: Optional[Callable] = None, log_path=None):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
+        if log_path is not None and not isinstance(log_path, (str, os.PathLike)):
+            raise TypeError(f"log_path must be a file path (str or pathlib.Path) or None; got {log_path!r}")
         self.mode, self.on_error, self.on_change = mode, on_error, on_change
         self.log_path = Path(log_path) if log_path is not None else DEFAULT_LOG
         self.running = None

@@ -96,6 +96,14 @@ class Session:
             changes = {"noise": None, "cost": current.cost if current.cost in offered else None, **changes}
         return current.replace(**changes)
 
+    def snapshot(self) -> dict:
+        """The current run in numbers: epoch, η, last losses and accuracy, regime, η changes, 2/λ_max now."""
+        run, h = self.run, self.run.history
+        return {"epoch": run.epoch, "eta": run.eta, "loss": h.loss[-1] if h.loss else None,
+                "val_loss": h.val_loss[-1] if h.val_loss else None,
+                "accuracy": h.accuracy[-1] if h.accuracy else None, "diverged": h.diverged,
+                "regime": run.regime, "eta_edge": run.curvature().eta_edge, "eta_changes": list(run.eta_changes)}
+
     # -------------------------------------------------------------------- jobs (generators)
     def training(self, s: Settings) -> Iterator[Run]:
         """Train up to the target, a chunk per ``next()`` (resume; a finished run starts again from ``s``)."""

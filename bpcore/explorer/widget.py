@@ -187,6 +187,10 @@ class _Controls(dict):
             cost.value = old if old in [v for _, v in choices] else choices[0][1]
         self.quietly(pair)
 
+    def set_quietly(self, name: str, value) -> None:
+        """Set control ``name`` to ``value`` without the explorer reacting to it."""
+        self.quietly(lambda: setattr(self[name], "value", value))
+
     def quietly(self, fn) -> None:
         """Run ``fn`` (which sets controls) without the explorer reacting to it."""
         self.quiet = True
@@ -289,14 +293,7 @@ class Explorer:
     @property
     def state(self) -> dict:
         """A snapshot for code cells: settings, epoch, losses, regime, η changes, edge, message."""
-        h, run = self.history, self.run
-        return {
-            "settings": self.settings, "epoch": run.epoch, "eta": run.eta,
-            "loss": h.loss[-1] if h.loss else None, "val_loss": h.val_loss[-1] if h.val_loss else None,
-            "accuracy": h.accuracy[-1] if h.accuracy else None, "diverged": h.diverged,
-            "regime": run.regime, "eta_edge": run.curvature().eta_edge,
-            "eta_changes": list(run.eta_changes), "message": self.message, "frames": self.frames,
-        }
+        return {"settings": self.settings, **self.session.snapshot(), "message": self.message, "frames": self.frames}
 
     def figure(self):
         """The current views as a static matplotlib figure (for handouts)."""
@@ -310,11 +307,11 @@ class Explorer:
         no control). A bad value raises ValueError or TypeError, says so in the status
         line, and changes nothing.
         """
-        self.scheduler.cancel()
         try:
             s = self.session.checked(self.settings, changes)
         except (TypeError, ValueError) as exc:
-            return self._refused(f"Not applied: {exc}. Nothing was changed.", exc)
+            self._say_and_raise(f"Not applied: {exc}. Nothing was changed.", exc)
+        self.scheduler.cancel()
         self.controls.show(s)
         self.session.changed(s, "set", continue_run=False)
         self._new_title()
@@ -350,7 +347,7 @@ class Explorer:
         """New initial weights: the next seed (0 after SEED_MAX); back to epoch 0."""
         self.scheduler.cancel()
         old = self.controls["seed"].value
-        self.controls.quietly(lambda: setattr(self.controls["seed"], "value", next_seed(old)))
+        self.controls.set_quietly("seed", next_seed(old))
         self.session.new_weights(self.settings, old)
         self._new_title()
         self._show()
@@ -364,8 +361,8 @@ class Explorer:
         try:
             etas = parse_etas(self.controls["sweep_etas"].value) if etas is None else checked_etas(etas)
         except (TypeError, ValueError) as exc:
-            return self._refused(f"Sweep not started: {exc}. Nothing was trained.", exc)
-        self.controls.quietly(lambda: setattr(self.controls["sweep_etas"], "value", format_etas(etas)))
+            self._say_and_raise(f"Sweep not started: {exc}. Nothing was trained.", exc)
+        self.controls.set_quietly("sweep_etas", format_etas(etas))
         self._start(self.session.sweeping(etas), "sweep", wait)
 
     # ------------------------------------------------------------------ jobs and drawing
@@ -389,7 +386,8 @@ class Explorer:
         self._show()
 
     def _new_title(self):
-        self.title.value = f"<b>Training explorer</b> · {html.escape(run_title(self.run))}"
+        self.title.value = (f"<div style='white-space:normal;line-height:1.45'><b>Training explorer</b> · "
+                            f"{html.escape(run_title(self.run))}</div>")
 
     def _show(self):
         """Draw the current state, the η marks, the title and the session's status line."""
@@ -434,14 +432,15 @@ class Explorer:
     def _show_error(self, exc: Exception):
         self._set_status(error_text(exc, self.scheduler.log_path), "error")
 
-    def _refused(self, text: str, exc: Exception):
+    def _say_and_raise(self, text: str, exc: Exception):
+        """A bad value from code: say so in the status line, and raise it to the caller."""
         self._set_status(text, "error")
         raise exc
 
     # ------------------------------------------------------------------ events
     def _refuse(self, name: str, change, exc: Exception) -> None:
         """A control gave a value the explorer cannot use: put the old one back and say why."""
-        self.controls.quietly(lambda: setattr(self.controls[name], "value", change["old"]))
+        self.controls.set_quietly(name, change["old"])
         self._set_status(refused_text(self.controls[name].description, change["old"], change["new"], exc), "error")
 
     def _on_button(self, name: str, _button=None):

@@ -109,6 +109,7 @@ def test_diagnose_names_eta_the_edge_and_the_activation_and_suggests_a_smaller_e
     edge = bad.curvature(initial=True).eta_edge
     message = diagnose(bad)
     assert message.startswith(f"Diverging: training blew up in epoch {bad.epoch + 1} with η = 10")
+    assert "the weighted inputs grew past |z| = 1e8: the ReLU activations blew up" in message  # leaky ReLU
     assert f"2/λ_max = {edge:.3g}" in message and f"e.g. η = {suggest_eta(10.0, edge):g}" in message
     rose = Run(Settings(eta=10.0, epochs=30))
     rose.advance(30)
