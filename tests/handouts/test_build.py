@@ -19,6 +19,7 @@ import pytest
 
 from bpcore.handouts import HandoutError
 from bpcore.handouts.build import build, select_notebooks
+from bpcore.handouts.exercises import solution_code
 from bpcore.handouts.folder import handout_name
 from bpcore.handouts.mathjax import find_mathjax
 from bpcore.handouts.pdf import Printer, find_chromium
@@ -80,6 +81,8 @@ def _solution_lines(nb) -> list:
     solution, other = [], set()
     for cell in nb.cells:
         src = cell_source(cell)
+        if cell.cell_type == "markdown" and "solution" in cell.metadata.get("tags", []):
+            solution += solution_code(cell).splitlines()  # the exercise convention: a closed <details> block
         if cell.cell_type != "code":
             continue
         if "solution" in cell.metadata.get("tags", []):
