@@ -255,7 +255,8 @@ def test_the_top_of_the_slider_diverges_and_the_sweep_marks_the_regimes(lab, on_
         explorer.locator(".bp-eta [role=slider]").focus()
         page.keyboard.press("End")
         expect(status).to_have_text(finished_text(top)[0])
-        assert status.inner_text().startswith("Diverging: the training loss rose") and "η = 100" in status.inner_text()
+        text = status.inner_text()
+        assert text.startswith("Diverging: training blew up in epoch") and "with η = 100" in text
         expect(explorer.locator(".bp-status-warning")).to_have_count(1)
         height = plot.evaluate("img => img.naturalHeight")
         explorer.locator(".bp-sweep").click()
@@ -279,6 +280,9 @@ def test_pause_stops_a_long_run_and_step_trains_one_more_epoch(lab, on_failure):
         from playwright.sync_api import expect
 
         loss, status = explorer.locator(".bp-loss-text"), explorer.locator(".bp-status")
+        explorer.locator(".bp-eta [role=slider]").focus()
+        page.keyboard.press("Home")  # η = 1e-4: a run that trains on (η = 100 blows up in its first epoch)
+        expect(explorer.locator(".bp-eta .widget-readout")).to_have_text("0.0001")
         explorer.locator(".bp-epochs [role=slider]").focus()
         page.keyboard.press("End")  # 2000 epochs: retrains, long enough to interrupt
         expect(loss).to_contain_text("/2000 ·")
@@ -289,7 +293,7 @@ def test_pause_stops_a_long_run_and_step_trains_one_more_epoch(lab, on_failure):
         expect(loss).to_contain_text(f"epoch {paused_at}/2000 ·")
         expect(explorer.locator(".bp-edge")).to_have_text(re.compile(rf"at epoch {paused_at}\b"))
         explorer.locator(".bp-step").click()
-        expect(status).to_contain_text(f"Stepped to epoch {paused_at + 1} (η = 100)")
+        expect(status).to_contain_text(f"Stepped to epoch {paused_at + 1} (η = 0.0001)")
 
     _checked(on_failure, "pause", scenario)
 

@@ -30,7 +30,7 @@ from ..activations import get_activation
 from ..backprop import backward
 from ..curvature import step_regime
 from ..network import Network, forward
-from ..train import Z_LIMIT
+from ..train import CLIMB_FACTOR, Z_LIMIT
 from ..update import update_ratios
 from .settings import ETA_MAX, ETA_MIN
 
@@ -327,8 +327,9 @@ def _blowup(run) -> str:
     loss = run.blown_loss
     if loss is None or not np.isfinite(loss):
         return "the weights or the loss overflowed to NaN or infinity"
-    if loss > 1e6 * max(run.start_loss, 1e-12):  # train_epochs' default explode_factor
-        return f"the loss exploded to {loss:.3g}, from {run.start_loss:.3g} at the start"
+    if loss > run.start_loss and loss > CLIMB_FACTOR * run.best_loss:  # train_epochs' climb test
+        return (f"the training loss climbed to {loss:.3g}, more than {CLIMB_FACTOR:g} times the lowest it had "
+                f"reached ({run.best_loss:.3g})")
     units = ("the ReLU activations blew up" if run.net.hidden in ("relu", "leaky_relu")
              else f"the {run.net.hidden} units saturated")
     return f"the weighted inputs grew past |z| = {Z_LIMIT:.0e}".replace("e+0", "e") + f": {units}"

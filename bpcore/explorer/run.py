@@ -1,7 +1,7 @@
 """One training run of the explorer, advanced a few epochs at a time, and the η sweep.
 
 A :class:`Run` trains with :func:`bpcore.train.train_epochs`, continuing from its
-current network, epoch count and starting loss each time it is advanced, so a
+current network, epoch count, starting and best loss each time it is advanced, so a
 run advanced in chunks (what the widget does, drawing between them) gives
 exactly the numbers of one :func:`bpcore.train.train` call with the same seed,
 divergence included. :func:`stream` advances a run in chunks sized to take a
@@ -53,6 +53,7 @@ class Run:
     target : int, the epoch count the current job trains up to
     eta_changes : list of (epoch, eta), where η was changed mid-run (continue mode)
     blown_loss : float or None, the training loss of the epoch in which training diverged
+    best_loss : float, the lowest mean training cost so far (the start included)
     """
 
     def __init__(self, settings: Settings, data: Optional[Data] = None, net0: Optional[Network] = None):
@@ -80,6 +81,7 @@ class Run:
         self.eta_changes = []
         self._marks = []  # (network, CurvatureMarks) of net0 and of the last net asked about
         self.blown_loss = None  # the training loss of the epoch that diverged (NaN if it overflowed)
+        self.best_loss = self.start_loss  # the lowest training loss so far, which train_epochs continues from
 
     @property
     def epoch(self) -> int:
@@ -163,14 +165,14 @@ class Run:
         d = self.data
         steps = train_epochs(self.net, d.x, d.y, cost=self.settings.cost, eta=self.eta, m=self.m,
                              rng=self.rng, x_val=d.x_val, y_val=d.y_val, start_epoch=self.epoch,
-                             start_loss=self.start_loss)
+                             start_loss=self.start_loss, best_loss=self.best_loss)
         done = 0
         for epoch in islice(steps, epochs):
             self.history.add(epoch)
             if epoch.diverged:
                 self.blown_loss = epoch.loss
                 return done
-            self.net = epoch.net
+            self.net, self.best_loss = epoch.net, epoch.best_loss
             done += 1
         self.history.message = f"Trained {self.epoch} epoch(s)."
         return done

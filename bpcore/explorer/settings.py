@@ -43,10 +43,9 @@ AUTO_INIT = {"tanh": "xavier", "sigmoid": "xavier", "relu": "he", "leaky_relu": 
 ACTIVATION_NAMES = tuple(AUTO_INIT)
 #: Output activations the explorer pairs with a cost (bpcore.costs says which fits which).
 OUTPUTS = ("sigmoid", "softmax")
-#: The learning-rate slider's range. The top is a decade past where the default network's loss
-#: ends above its start (η ≈ 10, six times its edge of stability 2/λ_max ≈ 1.7), so every offered
-#: network can be driven over the edge from the slider (sigmoid units and the quadratic cost
-#: need η ≈ 30).
+#: The learning-rate slider's range. The top is well past where the default network diverges
+#: (η ≈ 3, under twice its edge of stability 2/λ_max ≈ 1.7), so every offered network can be
+#: driven over the edge from the slider: sigmoid hidden units and the quadratic cost need η ≈ 30.
 ETA_MIN, ETA_MAX = 1e-4, 100.0
 #: The η grid of a sweep: 1 and 3 times each power of ten from 1e-3 to ETA_MAX (about half decades).
 SWEEP_ETAS = tuple(float(f"{k}e{e}") for e in range(-3, round(np.log10(ETA_MAX)) + 1) for k in (1, 3)

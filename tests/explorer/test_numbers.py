@@ -12,11 +12,11 @@ from bpcore.explorer.numbers import (UNIT_STATES, diagnose, edge_text, error_tex
                                      step_text, stuck_units, suggest_eta, sweep_progress_text, sweep_summary)
 from bpcore.explorer.run import Run, SweepResult, lr_sweep
 from bpcore.explorer.settings import Settings
-from bpcore.network import init_network
+from bpcore.network import forward, init_network
 from bpcore.update import update
 
-DIVERGES = dict(dataset="moons", activation="leaky_relu", cost="cross_entropy", eta=10.0,
-                batch_size=None, epochs=30)
+DIVERGES = dict(eta=3.0, epochs=30)  # the default network: its loss blows up in epoch 9
+ROSE = dict(n=60, width=6, epochs=30, cost="quadratic", eta=30.0)  # ends above its start, not blown up
 FAST_SETTINGS = dict(n=60, hidden_layers=1, width=6, epochs=10)
 
 
@@ -108,14 +108,35 @@ def test_diagnose_names_eta_the_edge_and_the_activation_and_suggests_a_smaller_e
     bad.advance(30)
     edge = bad.curvature(initial=True).eta_edge
     message = diagnose(bad)
-    assert message.startswith(f"Diverging: training blew up in epoch {bad.epoch + 1} with η = 10")
-    assert "the weighted inputs grew past |z| = 1e8: the ReLU activations blew up" in message  # leaky ReLU
-    assert f"2/λ_max = {edge:.3g}" in message and f"e.g. η = {suggest_eta(10.0, edge):g}" in message
-    rose = Run(Settings(eta=10.0, epochs=30))
+    assert message.startswith(f"Diverging: training blew up in epoch {bad.epoch + 1} with η = 3")
+    assert f"the training loss climbed to {bad.blown_loss:.3g}, more than 10 times the lowest it had reached" \
+        in message
+    assert f"2/λ_max = {edge:.3g}" in message and f"e.g. η = {suggest_eta(3.0, edge):g}" in message
+    rose = Run(Settings(**ROSE))
     rose.advance(30)
+    assert not rose.diverged and rose.regime == "diverging"
     message = diagnose(rose)
-    assert f"rose from {rose.start_loss:.3g} to {rose.history.loss[-1]:.3g} with η = 10" in message
-    assert "tanh units are saturated" in message and "Try a smaller η" in message
+    assert f"rose from {rose.start_loss:.3g} to {rose.history.loss[-1]:.3g} with η = 30" in message
+    assert "Try a smaller η" in message
+    z, _ = forward(rose.net, rose.data.x)
+    stuck = sum(stuck_units("tanh", z[l]) for l in range(1, rose.net.L))
+    assert ("tanh units are saturated" in message) == (stuck > 0)  # said only when measured
+    if stuck:
+        assert f"{stuck} of {sum(rose.net.sizes[1:-1])} hidden tanh units are saturated" in message
+
+
+def test_a_blow_up_is_told_in_the_words_of_what_happened():
+    relu = Run(Settings(activation="relu", eta=30.0, epochs=30))
+    relu.advance(30)
+    assert relu.diverged
+    relu.blown_loss = float("nan")  # as after an overflow
+    assert "overflowed to NaN or infinity" in diagnose(relu)
+    relu.blown_loss = relu.best_loss  # finite, not climbing: the |z| limit of bpcore.train was hit
+    assert "the weighted inputs grew past |z| = 1e8: the ReLU activations blew up" in diagnose(relu)
+    tanh = Run(Settings(**DIVERGES))
+    tanh.advance(30)
+    tanh.blown_loss = tanh.best_loss
+    assert "the tanh units saturated" in diagnose(tanh)
     relu = Run(Settings(eta=30.0, activation="relu", epochs=30))
     relu.advance(30)
     if relu.regime == "diverging" and not relu.diverged:
@@ -182,7 +203,7 @@ def test_suggested_eta_is_a_round_number_below_eta_and_the_edge():
 
 def test_no_text_says_eta_where_the_controls_say_eta_symbol():
     runs = []
-    for kw in (dict(eta=10.0, epochs=30), DIVERGES, dict(epochs=5)):
+    for kw in (ROSE, DIVERGES, dict(epochs=5)):
         run = Run(Settings(**kw))
         run.advance(run.target)
         runs.append(run)
