@@ -7,8 +7,8 @@ user settings that stop the news toast and the kernel dialog, Debian's
 /usr/bin/chromium driven by Playwright through ``executable_path`` (never
 ``playwright install``). Only processes started here are stopped, by PID.
 
-:func:`require_browser` applies the tests' rule for a missing browser (skip locally, fail
-when CI=true); :func:`open_and_run_all` opens a notebook, clears its stored outputs and runs
+:func:`require_browser` applies the tests' rule for a missing browser (skip locally, saying
+how to install it; fail when CI=true, so CI can never pass by skipping); :func:`open_and_run_all` opens a notebook, clears its stored outputs and runs
 every cell; :func:`tab_to` moves the keyboard focus with Tab alone.
 """
 
@@ -35,7 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-extensions",
 ]
 INSTALL_HINT = "install it with `apt-get install chromium` (Debian/Ubuntu); never `playwright install`"
-IN_CI = os.environ.get("CI") == "true"
 
 
 def find_chromium():
@@ -74,6 +73,14 @@ def require_browser() -> str:
         problems.append("the Python package playwright is missing: pip install -r requirements.txt")
     require(problems, "the real-browser test")
     return chromium
+
+
+def save_screenshot(page, label: str) -> Path:
+    """A screenshot of the viewport, as a learner sees it, kept in test-artifacts/browser/ (not only on failure)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{label}.png"
+    page.screenshot(path=str(path))
+    return path
 
 
 def free_port() -> int:
@@ -197,7 +204,7 @@ class LabServer:
         return f"{self.url}/lab/tree/{name}?token={self.token}"
 
 
-# JupyterLab selectors (browser-test notes). The explorer's own classes (.bp-*) live in bpcore.widgets.
+# JupyterLab selectors (browser-test notes). The widgets' own classes (.bp-*) are set in their widget modules.
 CELLS = ".jp-Notebook .jp-Cell"
 OUTPUTS = ".jp-Notebook .jp-OutputArea-output"
 KERNEL_NAME = "[data-jp-item-name='kernelName'] jp-button"
@@ -242,15 +249,6 @@ def wait_until_every_code_cell_ran(page, timeout_ms: float = 180_000) -> None:
         }""", timeout=timeout_ms)
 
 
-def explorer_loss_text(eta: float) -> str:
-    """The loss text the explorer shows once its default run with this η has finished."""
-    from bpcore.explore import Run, Settings, loss_text
-
-    run = Run(Settings(eta=eta))
-    run.advance(run.target)
-    return loss_text(run)
-
-
 def save_failure_artifacts(page, server, label: str, log_name: str = "jupyterlab") -> list:
     """Screenshot of the page and the server log, kept in test-artifacts/browser/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -269,25 +267,6 @@ def save_failure_artifacts(page, server, label: str, log_name: str = "jupyterlab
         saved.append(log)
     return saved
 
-
-def require_browser() -> str:
-    """Chromium's path; without Chromium or Playwright skip with the reason, or fail when CI=true."""
-    import pytest
-
-    problems = []
-    chromium = find_chromium()
-    if chromium is None:
-        problems.append(f"Chromium not found: {INSTALL_HINT}")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problems.append("the Python package playwright is missing: pip install -r requirements.txt")
-    if problems:
-        message = "; ".join(problems)
-        if IN_CI:
-            pytest.fail(f"real-browser test cannot run in CI: {message}", pytrace=False)
-        pytest.skip(message)
-    return chromium
 
 
 def open_and_run_all(page, server, notebook: Path, expect, done_text: str) -> None:

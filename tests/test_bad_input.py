@@ -37,6 +37,8 @@ from bpcore import (
 from bpcore import datasets
 from bpcore.activations import get_activation
 from bpcore.costs import get_cost
+from bpcore.explorer import Run, Settings, checked_etas, iter_lr_sweep, lr_sweep
+from bpcore.explorer.settings import parse_etas
 from bpcore.network import init_scale
 from bpcore.train import train_epochs
 from bpcore.update import update_ratios
@@ -674,8 +676,92 @@ TRAIN_ROWS = [
         "the learning rate eta must be a finite number > 0", "got eta=0.0"),
 ]
 
+# --- the training explorer: settings, sweeps, runs and the widget, from code ------------------------
+
+def _explorer():
+    """One small explorer for the rows below, made on first use (it imports ipywidgets and matplotlib)."""
+    if not hasattr(_explorer, "made"):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from bpcore.explorer import explorer
+
+        _explorer.made = explorer(mode="sync", train=False, n=40, width=4, epochs=10)
+    return _explorer.made
+
+
+def _explorer_class():
+    from bpcore.explorer import Explorer, explorer
+
+    return Explorer, explorer
+
+
+ETA_RANGE = "must be a number from 0.0001 to 100"
+EXPLORER_ROWS = [
+    bad("Settings-eta-nan", lambda: Settings(eta=float("nan")), ValueError,
+        "eta (the learning rate η) must be a finite number", "got eta=nan"),
+    bad("Settings-eta-above-the-slider", lambda: Settings(eta=1e3), ValueError, ETA_RANGE, "got eta=1000.0"),
+    bad("Settings-eta-a-bool", lambda: Settings(eta=True), TypeError, "eta (the learning rate η) must be a number",
+        "got True (bool)"),
+    bad("Settings-width-a-bool", lambda: Settings(width=True), TypeError, "width must be a whole number from 1 to 32",
+        "got True (bool)"),
+    bad("Settings-epochs-a-float", lambda: Settings(epochs=10.0), TypeError, "epochs must be a whole number",
+        "got 10.0 (float)"),
+    bad("Settings-seed-None", lambda: Settings(seed=None), TypeError, "seed must be a seed: a whole number ≥ 0",
+        "seed=None is not accepted"),
+    bad("Settings-seed-a-float", lambda: Settings(seed=2.0), TypeError, "seed must be a seed",
+        ("got 2.0 (float)", "Pass seed=2")),
+    bad("Settings-seed-negative", lambda: Settings(seed=-1), ValueError, "seed must be a seed", "got seed=-1"),
+    bad("Settings-seed-a-Generator", lambda: Settings(seed=np.random.default_rng(0)), TypeError,
+        "seed must be a whole number from 0 to 2147483647", "got a Generator"),
+    bad("Settings-data_seed-a-string", lambda: Settings(data_seed="0"), TypeError, "data_seed must be a seed",
+        "got '0' (str)"),
+    bad("Settings-batch-larger-than-N", lambda: Settings(batch_size=151), ValueError,
+        ("choose at most 150", "or None for the full batch"), "batch_size=151 is larger than the N=150"),
+    bad("Settings-cost-for-other-data", lambda: Settings(dataset="spiral", cost="cross_entropy"), ValueError,
+        "choose one of 'softmax_cross_entropy', 'quadratic'", "cost 'cross_entropy' does not fit the spiral data"),
+    bad("checked_etas-empty", lambda: checked_etas([]), ValueError, "etas must hold 1 to 25 learning rates", "got 0"),
+    bad("checked_etas-nan", lambda: checked_etas([0.1, float("nan")]), ValueError,
+        "etas[1] (the learning rate η) must be a finite number", "got etas[1]=nan"),
+    bad("checked_etas-out-of-range", lambda: checked_etas([1e3]), ValueError, ETA_RANGE, "got etas[0]=1000.0"),
+    bad("checked_etas-a-number", lambda: checked_etas(0.1), TypeError, "etas must be a list of learning rates",
+        "got 0.1"),
+    bad("checked_etas-a-bool", lambda: checked_etas([0.1, True]), TypeError, "etas[1] (the learning rate η)",
+        "got True (bool)"),
+    bad("parse_etas-a-word", lambda: parse_etas("0.1, fast"), ValueError, "numbers separated by commas",
+        "got 'fast'"),
+    bad("lr_sweep-out-of-range", lambda: lr_sweep(Settings(n=40), [0.1, 1e3]), ValueError, ETA_RANGE,
+        "etas[1]=1000.0"),
+    bad("iter_lr_sweep-empty", lambda: iter_lr_sweep(Settings(n=40), []), ValueError, "must hold 1 to 25", "got 0"),
+    bad("Run-settings-a-dict", lambda: Run({"eta": 0.1}), TypeError, "settings must be a bpcore.explorer.Settings",
+        "got dict"),
+    bad("Run-set_eta-nan", lambda: Run(Settings(n=40)).set_eta(float("nan")), ValueError,
+        "eta (the learning rate η) must be a finite number", "got eta=nan"),
+    bad("Explorer-set-eta-nan", lambda: _explorer().set(eta=float("nan")), ValueError,
+        "eta (the learning rate η) must be a finite number", "got eta=nan"),
+    bad("Explorer-set-width-a-bool", lambda: _explorer().set(width=True), TypeError, "width must be a whole number",
+        "got True (bool)"),
+    bad("Explorer-set-unknown-name", lambda: _explorer().set(learning_rate=0.1), TypeError,
+        "set() takes Settings fields", "got learning_rate"),
+    bad("Explorer-sweep-empty", lambda: _explorer().sweep(etas=[]), ValueError, "must hold 1 to 25", "got 0"),
+    bad("Explorer-sweep-nan", lambda: _explorer().sweep(etas=[0.1, float("nan")]), ValueError,
+        "etas[1] (the learning rate η) must be a finite number", "got etas[1]=nan"),
+    bad("explorer-tick_seconds-zero", lambda: _explorer_class()[1](tick_seconds=0), ValueError,
+        "tick_seconds must be a finite number > 0.0 and ≤ 1.0", "got tick_seconds=0.0"),
+    bad("explorer-frame_interval-nan", lambda: _explorer_class()[1](frame_interval=float("nan")), ValueError,
+        "frame_interval must be a finite number from 0.0 to 10.0", "got frame_interval=nan"),
+    bad("explorer-unknown-keyword", lambda: _explorer_class()[1](learning_rate=0.1), TypeError,
+        "explorer() takes Settings fields", "got learning_rate"),
+    bad("explorer-unknown-mode", lambda: _explorer_class()[1](mode="threads"), ValueError, "mode must be one of",
+        "got 'threads'"),
+    bad("explorer-log_path-a-number", lambda: _explorer_class()[1](log_path=3), TypeError,
+        "log_path must be a file path (str or pathlib.Path) or None", "got 3"),
+    bad("Explorer-settings-a-dict", lambda: _explorer_class()[0]({"eta": 0.1}), TypeError,
+        "settings must be a bpcore.explorer.Settings or None", "got dict"),
+]
+
 CATALOGUE = (NETWORK_ROWS + UPDATE_ROWS + BP_ROWS + SEED_ROWS + DATA_ROWS + SPLIT_ROWS + INIT_ROWS
-             + NUMBER_ROWS + TRAIN_ROWS)
+             + NUMBER_ROWS + TRAIN_ROWS + EXPLORER_ROWS)
 
 
 @pytest.mark.parametrize("call, exc, expected, got", CATALOGUE)

@@ -15,7 +15,8 @@ state the jobs work on. Without a running loop (tests, plain Python) or in
 
 An exception in a callback or a tick never reaches the notebook as a traceback
 (ipykernel 7 forwards the kernel's stderr into the cell output): the traceback
-goes to a log file and ``on_error`` turns the exception into a message.
+goes to a log file and ``on_error`` turns the exception into a message. Warnings
+raised there (numpy's overflow warnings, say) go to the same log, not to stderr.
 
 :class:`FrameTimer` decides when the next frame may be drawn.
 
@@ -25,10 +26,13 @@ Knows nothing about bpcore or ipywidgets.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import tempfile
 import threading
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -62,6 +66,8 @@ class Scheduler:
                  on_change: Optional[Callable] = None, log_path=None):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
+        if log_path is not None and not isinstance(log_path, (str, os.PathLike)):
+            raise TypeError(f"log_path must be a file path (str or pathlib.Path) or None; got {log_path!r}")
         self.mode, self.on_error, self.on_change = mode, on_error, on_change
         self.log_path = Path(log_path) if log_path is not None else DEFAULT_LOG
         self.running = None
@@ -82,7 +88,8 @@ class Scheduler:
 
         def run(*cb_args):
             try:
-                fn(*args, *cb_args)
+                with self._logging_warnings():
+                    fn(*args, *cb_args)
             except Exception as exc:  # noqa: BLE001 - reported as a message, never a traceback
                 self.report(exc)
 
@@ -98,15 +105,30 @@ class Scheduler:
 
         return wrapped
 
-    def report(self, exc: Exception) -> None:
-        """Log the traceback, cancel the running job and tell ``on_error``."""
-        self.last_error = exc
+    def _log(self, write) -> None:
         try:
             with open(self.log_path, "a", encoding="utf-8") as log:
                 log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-                traceback.print_exception(exc, file=log)
+                write(log)
         except OSError:
             pass  # no log is better than a traceback in the notebook
+
+    @contextlib.contextmanager
+    def _logging_warnings(self):
+        """Warnings raised inside go to the log file, not to stderr (the notebook)."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                for w in caught:
+                    self._log(lambda log, w=w: log.write(
+                        warnings.formatwarning(w.message, w.category, w.filename, w.lineno)))
+
+    def report(self, exc: Exception) -> None:
+        """Log the traceback, cancel the running job and tell ``on_error``."""
+        self.last_error = exc
+        self._log(lambda log: traceback.print_exception(exc, file=log))
         self.cancel()
         if self.on_error is not None:
             try:
@@ -166,7 +188,8 @@ class Scheduler:
         if jid != self._job:
             return False
         try:
-            next(job)
+            with self._logging_warnings():
+                next(job)
             return jid == self._job
         except StopIteration:
             if jid == self._job:

@@ -9,7 +9,9 @@ number of classes from :mod:`bpcore.datasets`; which output activation goes with
 cost from :mod:`bpcore.costs`; the initialiser names from :mod:`bpcore.network`. A choice
 given in code is never changed behind the learner's back: one that does not fit (a cost
 for the wrong kind of data, an η outside the slider's range) raises a ValueError that
-names the choices that do.
+names the choices that do. Seeds go through :func:`bpcore.validation.validate_rng`, and a
+list of learning rates for a sweep is checked whole (:func:`checked_etas`) before any of it
+is trained.
 
 Taught in ``notebooks/07_training_on_toy_data.ipynb``.
 """
@@ -24,12 +26,14 @@ import numpy as np
 from ..costs import get_cost, validate_cost_output
 from ..datasets import DEFAULT_NOISE, N_CLASSES, load, train_test_split
 from ..network import INITIALISERS, Network, init_network
-from ..validation import real_number, whole_number
+from ..validation import is_whole_number, real_number, validate_rng, whole_number
 
 __all__ = [
     "DATASET_NAMES", "ACTIVATION_NAMES", "AUTO_INIT", "OUTPUTS", "ETA_MIN", "ETA_MAX", "SWEEP_ETAS",
-    "NOISE_MAX", "MAX_HIDDEN_LAYERS", "MAX_WIDTH", "MAX_EPOCHS", "N_MIN", "N_MAX", "TEST_FRACTION",
-    "Settings", "Data", "output_for_cost", "cost_choices", "make_data", "make_network", "make_shuffle",
+    "MAX_SWEEP", "NOISE_MAX", "MAX_HIDDEN_LAYERS", "MAX_WIDTH", "MAX_EPOCHS", "N_MIN", "N_MAX", "SEED_MAX",
+    "TEST_FRACTION", "BATCH_CHOICES", "Settings", "Data", "output_for_cost", "cost_choices", "batch_choices",
+    "checked_etas", "parse_etas",
+    "format_etas", "make_data", "make_network", "make_shuffle",
 ]
 
 #: The data sets offered: the classification sets of bpcore.datasets.
@@ -39,15 +43,25 @@ AUTO_INIT = {"tanh": "xavier", "sigmoid": "xavier", "relu": "he", "leaky_relu": 
 ACTIVATION_NAMES = tuple(AUTO_INIT)
 #: Output activations the explorer pairs with a cost (bpcore.costs says which fits which).
 OUTPUTS = ("sigmoid", "softmax")
-#: The learning-rate slider's range, and the η grid of a sweep (1e-3 … 10 in half decades).
-ETA_MIN, ETA_MAX = 1e-4, 10.0
-SWEEP_ETAS = tuple(float(eta) for eta in np.logspace(-3, 1, 9))
+#: The learning-rate slider's range. The top is well past where the default network diverges
+#: (η ≈ 3, under twice its edge of stability 2/λ_max ≈ 1.7), so every offered network can be
+#: driven over the edge from the slider: sigmoid hidden units and the quadratic cost need η ≈ 30.
+ETA_MIN, ETA_MAX = 1e-4, 100.0
+#: The η grid of a sweep: 1 and 3 times each power of ten from 1e-3 to ETA_MAX (about half decades).
+SWEEP_ETAS = tuple(float(f"{k}e{e}") for e in range(-3, round(np.log10(ETA_MAX)) + 1) for k in (1, 3)
+                   if k * 10.0 ** e <= ETA_MAX)
+#: At most this many learning rates in one sweep.
+MAX_SWEEP = 25
 NOISE_MAX = 1.0
 MAX_HIDDEN_LAYERS, MAX_WIDTH = 4, 32
 MAX_EPOCHS = 2000
 N_MIN, N_MAX = 20, 1000
+#: The largest seed (what the seed box holds).
+SEED_MAX = 2**31 - 1
 #: Share of the n points held out (not trained on).
 TEST_FRACTION = 0.25
+#: Batch sizes offered (those up to N), besides the full batch.
+BATCH_CHOICES = (1, 5, 10, 25, 50)
 
 
 def output_for_cost(cost: str) -> str:
@@ -83,6 +97,13 @@ def cost_choices(dataset: str) -> list:
     return [(_label(cost), cost) for cost in (natural, "quadratic")]
 
 
+def batch_choices(batch_size: Optional[int], n_train: int) -> list:
+    """The (label, m) pairs offered: the sizes of BATCH_CHOICES up to N and one given in code, then
+    the full batch as m = 0 (a dropdown shows the value None as "nothing selected")."""
+    sizes = {b for b in BATCH_CHOICES if b <= n_train} | ({batch_size} if batch_size else set())
+    return [(str(b), b) for b in sorted(sizes)] + [("full batch (m = N)", 0)]
+
+
 def _check_dataset(dataset) -> None:
     if dataset not in DATASET_NAMES:
         raise ValueError(f"dataset must be one of {', '.join(DATASET_NAMES)}; got {dataset!r}")
@@ -105,13 +126,63 @@ def _checked_cost(cost, dataset: str) -> str:
     return name
 
 
-def _checked_eta(eta) -> float:
-    eta = real_number(eta, "eta")
+def _checked_eta(eta, name: str = "eta") -> float:
+    eta = real_number(eta, name, meaning="the learning rate η")
     # The log slider's 10**x may miss an end of the range by one rounding.
     if not ETA_MIN * (1 - 1e-9) <= eta <= ETA_MAX * (1 + 1e-9):
-        raise ValueError(f"eta (the learning rate η) must be a number from {ETA_MIN:g} to {ETA_MAX:g}; "
-                         f"got eta={eta!r}")
+        raise ValueError(f"{name} (the learning rate η) must be a number from {ETA_MIN:g} to {ETA_MAX:g}; "
+                         f"got {name}={eta!r}")
     return eta
+
+
+def _checked_seed(seed, name: str) -> int:
+    """A seed the explorer can show in its seed box: a whole number 0..SEED_MAX.
+
+    Anything :func:`bpcore.validation.validate_rng` refuses is refused with its message; a
+    Generator or SeedSequence, which it accepts, cannot be shown in the box or stored in the
+    settings, so it is refused here.
+    """
+    if not is_whole_number(seed):
+        validate_rng(seed, name)  # raises, with its hint, for None, floats, bools, strings ...
+        raise TypeError(f"{name} must be a whole number from 0 to {SEED_MAX} (the explorer shows it in "
+                        f"its seed box and redraws from it); got a {type(seed).__name__}")
+    validate_rng(seed, name)  # a negative seed is refused here
+    return whole_number(seed, name, 0, SEED_MAX)
+
+
+def checked_etas(etas, name: str = "etas") -> tuple:
+    """The learning rates of a sweep, every one checked before any is trained.
+
+    ``etas`` is a sequence of 1 to :data:`MAX_SWEEP` numbers, each from ETA_MIN to ETA_MAX
+    (not a bool, not NaN). Returns them as a tuple of floats, in the order given. A bare
+    number or a string is refused (a sweep needs a list; see :func:`parse_etas` for text).
+    """
+    if isinstance(etas, (str, bytes)) or not hasattr(etas, "__len__") or getattr(etas, "ndim", 1) != 1:
+        raise TypeError(f"{name} must be a list of learning rates, e.g. [0.01, 0.1, 1]; got {etas!r}")
+    if not 1 <= len(etas) <= MAX_SWEEP:
+        raise ValueError(f"{name} must hold 1 to {MAX_SWEEP} learning rates from {ETA_MIN:g} to {ETA_MAX:g}; "
+                         f"got {len(etas)}")
+    return tuple(_checked_eta(eta, f"{name}[{i}]") for i, eta in enumerate(etas))
+
+
+def parse_etas(text: str) -> tuple:
+    """Learning rates written as text, e.g. "0.01, 0.1, 1" (commas or spaces), checked like :func:`checked_etas`."""
+    if not isinstance(text, str):
+        raise TypeError(f"the sweep's η list must be text such as '0.01, 0.1, 1'; got {text!r}")
+    words = text.replace(",", " ").split()
+    values = []
+    for word in words:
+        try:
+            values.append(float(word))
+        except ValueError:
+            raise ValueError(f"the sweep's η list must be numbers separated by commas, e.g. '0.01, 0.1, 1'; "
+                             f"got {word!r} in {text!r}") from None
+    return checked_etas(values, "sweep η")
+
+
+def format_etas(etas) -> str:
+    """The text :func:`parse_etas` reads back: '0.001, 0.003, …' (3 significant digits)."""
+    return ", ".join(f"{eta:.3g}" for eta in etas)
 
 
 @dataclass(frozen=True)
@@ -129,12 +200,11 @@ class Settings:
     cost : one of :func:`cost_choices` for the data set, or None for its natural cost
         (cross-entropy for two classes, softmax cross-entropy for more). The output
         activation follows the cost (:func:`output_for_cost`).
-    eta : float, learning rate η in [1e-4, 10]
-    batch_size : int ≥ 1, or None for the full batch (m = N). A :class:`~bpcore.explorer.run.Run`
-        refuses one larger than the N training points.
+    eta : float, learning rate η in [ETA_MIN, ETA_MAX] = [1e-4, 100]
+    batch_size : int from 1 to N (:attr:`n_train`, the training points), or None for the full batch (m = N)
     epochs : int, 1..2000
-    seed : int ≥ 0, seeds the initial weights and the per-epoch shuffles
-    data_seed : int ≥ 0, seeds the data and the train/held-out split
+    seed : int 0..SEED_MAX, seeds the initial weights and the per-epoch shuffles
+    data_seed : int 0..SEED_MAX, seeds the data and the train/held-out split
     init : "auto" (:data:`AUTO_INIT`: Xavier for tanh/sigmoid, He for ReLU) or a key of
         bpcore.network.INITIALISERS
     """
@@ -164,8 +234,8 @@ class Settings:
             "cost": _checked_cost(self.cost, self.dataset),
             "eta": _checked_eta(self.eta),
             "epochs": whole_number(self.epochs, "epochs", 1, MAX_EPOCHS),
-            "seed": whole_number(self.seed, "seed", 0),
-            "data_seed": whole_number(self.data_seed, "data_seed", 0),
+            "seed": _checked_seed(self.seed, "seed"),
+            "data_seed": _checked_seed(self.data_seed, "data_seed"),
         }
         _check_choice(self.activation, "activation", ACTIVATION_NAMES)
         _check_choice(self.init, "init", ("auto",) + tuple(INITIALISERS))
@@ -173,6 +243,14 @@ class Settings:
             checked["batch_size"] = whole_number(self.batch_size, "batch_size", 1)
         for name, value in checked.items():
             object.__setattr__(self, name, value)
+        if self.batch_size is not None and self.batch_size > self.n_train:
+            raise ValueError(f"batch_size={self.batch_size} is larger than the N={self.n_train} training points "
+                             f"(n={self.n}, some held out); choose at most {self.n_train}, or None for the full batch")
+
+    @property
+    def n_train(self) -> int:
+        """N, the training points: n less the held-out share (as bpcore.datasets.train_test_split rounds it)."""
+        return self.n - int(round(self.n * TEST_FRACTION))
 
     @property
     def output(self) -> str:
@@ -197,11 +275,16 @@ class Settings:
         """A copy with some fields changed, validated again."""
         return replace(self, **changes)
 
-    def describe(self) -> str:
-        """One line, e.g. 'moons, 2-16-16-1 tanh, cross_entropy, η=0.1, m=10, 100 epochs'."""
+    def describe(self, eta_text: Optional[str] = None, epochs: Optional[int] = None) -> str:
+        """One line, e.g. 'moons, 2-16-16-1 tanh, cross_entropy, η=0.1, m=10, 100 epochs'.
+
+        ``eta_text`` replaces 'η=0.1' (a run whose η changed describes its schedule)
+        and ``epochs`` the epoch count.
+        """
         m = "all" if self.batch_size is None else self.batch_size
+        eta_text = f"η={self.eta:.3g}" if eta_text is None else eta_text
         return (f"{self.dataset}, {'-'.join(map(str, self.sizes))} {self.activation}, "
-                f"{self.cost}, η={self.eta:.3g}, m={m}, {self.epochs} epochs")
+                f"{self.cost}, {eta_text}, m={m}, {self.epochs if epochs is None else epochs} epochs")
 
 
 @dataclass(frozen=True)
@@ -225,8 +308,8 @@ def make_data(settings: Settings) -> Data:
     network keeps the same points.
     """
     data_ss, split_ss = np.random.SeedSequence(settings.data_seed).spawn(2)
-    x, y = load(settings.dataset, np.random.default_rng(data_ss), n=settings.n, noise=settings.noise)
-    return Data(*train_test_split(x, y, np.random.default_rng(split_ss), TEST_FRACTION))
+    x, y = load(settings.dataset, validate_rng(data_ss), n=settings.n, noise=settings.noise)
+    return Data(*train_test_split(x, y, validate_rng(split_ss), TEST_FRACTION))
 
 
 def _seed_sequences(settings: Settings):
@@ -236,11 +319,11 @@ def _seed_sequences(settings: Settings):
 
 def make_network(settings: Settings) -> Network:
     """Initial weights for ``settings.sizes``, drawn from ``settings.seed``."""
-    return init_network(settings.sizes, np.random.default_rng(_seed_sequences(settings)[0]),
+    return init_network(settings.sizes, validate_rng(_seed_sequences(settings)[0]),
                         init=settings.init_name, hidden=settings.activation, output=settings.output)
 
 
 def make_shuffle(settings: Settings) -> np.random.Generator:
     """The generator of the per-epoch shuffles, from ``settings.seed`` (independent of the weights')."""
-    return np.random.default_rng(_seed_sequences(settings)[1])
+    return validate_rng(_seed_sequences(settings)[1])
 

@@ -23,20 +23,42 @@ import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..figures.style import (DIVERGED_COLOUR, OKABE_ITO, TRAIN_COLOUR, VAL_COLOUR, boundary_grid,
-                             boundary_image, decade_range, plain_log_ticks, scatter_classes)
-from ..figures.training import plot_lr_sweep
+from ..figures.style import (OKABE_ITO, TRAIN_COLOUR, VAL_COLOUR, boundary_grid, boundary_image,
+                             decade_range, plain_log_ticks, scatter_classes)
+from .numbers import REGIME_COLOURS, TEXT_COLOURS
+from .settings import ETA_MAX, ETA_MIN
 
-__all__ = ["ExplorerViews", "ExplorerCanvas", "explorer_figure"]
+__all__ = ["FONT", "WIDTH", "TOP_HEIGHT", "SWEEP_HEIGHT", "ExplorerViews", "ExplorerCanvas", "explorer_figure"]
+
+
+#: Font sizes in points: tick labels and legends never below 9 pt.
+FONT = {"tick": 10, "label": 10, "title": 10, "legend": 9, "note": 10}
+#: The figure's width and its rows' heights, in inches; and the margins (left, right, bottom, top)
+#: of each panel. The widget shows the picture as wide as the notebook's output; in JupyterLab at
+#: 1024 px (file browser open) that is about 600 px, 100 px per inch of figure, so 10-pt text
+#: shows at about 10 pt, and stays ≥ 9 pt down to an output 540 px wide.
+WIDTH, TOP_HEIGHT, SWEEP_HEIGHT = 6.0, 2.8, 2.6
+_BOUNDARY = (0.3, 3.55, 0.45, 0.35)
+_LOSS = (3.2, 0.3, 0.5, 0.35)  # right: half of a 4-digit epoch label
+_SWEEP = (0.8, 0.3, 0.5, 0.35)
+
+
+def _place(fig, margins, row_bottom, row_height, height):
+    """An Axes inside the row [row_bottom, row_bottom + row_height] (inches) with the given margins."""
+    left, right, bottom, top = margins
+    return fig.add_axes([left / WIDTH, (row_bottom + bottom) / height, (WIDTH - left - right) / WIDTH,
+                         (row_height - bottom - top) / height])
 
 
 class ExplorerViews:
     """The explorer's views drawn into a figure, updated in place frame after frame.
 
-    Left: the decision boundary over the training (filled markers) and
-    held-out (hollow markers) points. Middle: training and held-out loss per
-    epoch on a log scale, with η changes and divergence marked. Right (once a
-    sweep exists): final loss against η.
+    Top left: the decision boundary over the training (filled markers) and
+    held-out (hollow markers) points. Top right: training and held-out loss per
+    epoch on a log scale, with η changes, the run's regime and divergence marked.
+    Below, full width (once a sweep exists): final loss against η, each run
+    marked by its regime, with a vertical line at the edge of stability 2/λ_max
+    of the initial weights.
 
     Artists are made once and updated; :meth:`update` returns a key of
     everything that is not redrawn every frame (axes limits, titles, data),
@@ -45,7 +67,7 @@ class ExplorerViews:
 
     Parameters
     ----------
-    fig : matplotlib Figure (pyplot's or a plain one)
+    fig : matplotlib Figure (pyplot's or a plain one), :data:`WIDTH` inches wide
     resolution : decision-boundary grid points per side
     """
 
@@ -57,33 +79,34 @@ class ExplorerViews:
     def _build(self, with_sweep: bool):
         fig = self.fig
         fig.clear()
-        n = 3 if with_sweep else 2
-        axes = fig.subplots(1, n, gridspec_kw={"width_ratios": [1, 1.2, 1.2][:n]})
-        fig.subplots_adjust(left=0.04 if n == 2 else 0.03, right=0.985, bottom=0.15, top=0.86,
-                            wspace=0.25 if n == 2 else 0.3)
-        self.ax_b, self.ax_l = axes[0], axes[1]
-        self.ax_s = axes[2] if with_sweep else None
-        ax = self.ax_b
+        fig.set_size_inches(WIDTH, TOP_HEIGHT + (SWEEP_HEIGHT if with_sweep else 0.0))
+        height = fig.get_figheight()
+        row = SWEEP_HEIGHT if with_sweep else 0.0
+        self.ax_b = ax = _place(fig, _BOUNDARY, row, TOP_HEIGHT, height)
+        self.ax_l = _place(fig, _LOSS, row, TOP_HEIGHT, height)
+        self.ax_s = _place(fig, _SWEEP, 0.0, SWEEP_HEIGHT, height) if with_sweep else None
         self.image = ax.imshow(np.ones((2, 2, 3)), origin="lower", aspect="auto",
                                interpolation="nearest", extent=(0, 1, 0, 1))
         self.contour = None
         self.points = []
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_xlabel("x₁", labelpad=1)
-        ax.set_ylabel("x₂", labelpad=1)
-        ax.set_title("filled: training · hollow: held-out", fontsize=9)
+        ax.set_xlabel("x₁", labelpad=2, fontsize=FONT["label"])
+        ax.set_ylabel("x₂", labelpad=2, fontsize=FONT["label"])
+        ax.set_title("filled: training · hollow: held-out", fontsize=FONT["legend"])
         ax = self.ax_l
         self.line_train, = ax.plot([], [], color=TRAIN_COLOUR, lw=1.6, label="training")
         self.line_val, = ax.plot([], [], color=VAL_COLOUR, lw=1.6, ls="--", label="held-out")
         ax.set_yscale("log")
         plain_log_ticks(ax.yaxis, subs=(1.0, 3.0))
-        ax.set_xlabel("epoch", labelpad=1)
-        ax.set_ylabel("mean cost", labelpad=1)
-        ax.legend(loc="lower left", fontsize=8, frameon=False, handlelength=1.8)
-        self.note = ax.text(0.03, 0.93, "", transform=ax.transAxes, color=DIVERGED_COLOUR,
-                            fontsize=9, fontweight="bold", va="top")
-        self.loss_title = ax.text(0.0, 1.02, "", transform=ax.transAxes, fontsize=10, ha="left",
+        ax.tick_params(labelsize=FONT["tick"])
+        ax.set_xlabel("epoch", labelpad=2, fontsize=FONT["label"])
+        ax.set_ylabel("mean cost", labelpad=2, fontsize=FONT["label"])
+        ax.legend(loc="lower left", fontsize=FONT["legend"], frameon=False, handlelength=1.8)
+        self.note = ax.text(0.97, 0.95, "", transform=ax.transAxes, fontsize=FONT["note"],
+                            fontweight="bold", ha="right", va="top")
+        # Anchored at the right: a long title (η changed mid-run) grows into the gap on the left.
+        self.loss_title = ax.text(1.0, 1.03, "", transform=ax.transAxes, fontsize=FONT["title"], ha="right",
                                   va="bottom")
         self.marks = []
         self._layout, self._data, self._marks, self._sweep_key = with_sweep, None, None, None
@@ -134,7 +157,9 @@ class ExplorerViews:
         xlim = (0, max(run.target, run.epoch, 1) + 0.5)
         self.ax_l.set_ylim(*ylim)
         self.ax_l.set_xlim(*xlim)
-        self.loss_title.set_text(f"Loss (η = {run.eta:.3g}, m = {run.m})")
+        etas = " → ".join(f"{eta:.3g}" for _, _, eta in run.eta_segments)
+        since = f" from epoch {run.eta_changes[-1][0] + 1}" if run.eta_changes else ""
+        self.loss_title.set_text(f"Loss (η = {etas}{since}, m = {run.m})")
         marks = tuple(run.eta_changes)
         if marks != self._marks:
             for artist in self.marks:
@@ -143,11 +168,65 @@ class ExplorerViews:
             for epoch, eta in marks:
                 self.marks.append(self.ax_l.axvline(epoch + 0.5, color=OKABE_ITO["black"], ls=":", lw=1))
                 self.marks.append(self.ax_l.annotate(
-                    f"η → {eta:.3g}", (epoch + 0.5, 0.97), xycoords=("data", "axes fraction"),
-                    fontsize=8, ha="left", va="top"))
+                    f"η → {eta:.3g}", (epoch + 0.5, 0.03), xycoords=("data", "axes fraction"),
+                    fontsize=FONT["legend"], ha="right", va="bottom", rotation=90))
             self._marks = marks
-        self.note.set_text(f"diverged in epoch {run.epoch + 1} (η = {run.eta:.3g})" if h.diverged else "")
+        self._draw_note(run)
         return xlim, ylim, marks
+
+    def _draw_note(self, run):
+        """The run's regime in its colour (once it has two losses); how training blew up if it did."""
+        regime = run.regime
+        if run.history.diverged:
+            text = f"diverging: blew up in epoch {run.epoch + 1}"
+        else:
+            text = "" if regime is None or not run.epoch else regime
+        self.note.set_text(text)
+        self.note.set_color(REGIME_COLOURS.get(regime, TEXT_COLOURS["info"]))
+
+    def _draw_sweep(self, sweep, current_eta):
+        """Final loss against η, a marker per regime, the edge 2/λ_max and the current η."""
+        ax = self.ax_s
+        ax.clear()
+        etas, loss = np.asarray(sweep.etas), np.asarray(sweep.final_loss)
+        finite = np.concatenate([loss, sweep.final_val_loss, [sweep.start_loss]])
+        finite = finite[np.isfinite(finite) & (finite > 0)]
+        top = float(finite.max()) * 2 if finite.size else 1.0
+        ok = np.isfinite(loss) & ~np.asarray(sweep.diverged)
+        ax.plot(etas[ok], loss[ok], "-", color=TRAIN_COLOUR, lw=1.2, label="training, final")
+        ax.plot(etas[ok], np.asarray(sweep.final_val_loss)[ok], "--", color=VAL_COLOUR, lw=1.0,
+                label="held-out, final")
+        ax.axhline(sweep.start_loss, color="0.35", ls="--", lw=0.8, label="at the start")
+        for regime, marker in (("converging", "o"), ("oscillating", "D"), ("diverging", "X")):
+            sel = np.array([r == regime for r in sweep.regimes], dtype=bool)
+            if sel.any():
+                y = np.where(ok[sel], np.minimum(loss[sel], top), top)  # blown-up runs at the top edge
+                ax.plot(etas[sel], y, marker, color=REGIME_COLOURS[regime], ms=7, mec="k", mew=0.5,
+                        ls="none", label=regime)
+        edge = sweep.eta_edge
+        lo, hi = ETA_MIN, ETA_MAX
+        if len(etas):
+            lo, hi = min(etas.min(), edge if np.isfinite(edge) else np.inf) / 2, max(etas.max(), 0) * 2
+        if np.isfinite(edge) and edge > 0:
+            ax.axvline(edge, color=OKABE_ITO["black"], ls="--", lw=1.2, label=f"2/λ_max = {edge:.3g}")
+            hi = max(hi, edge * 2)
+        if current_eta is not None:
+            ax.axvline(current_eta, color=OKABE_ITO["black"], ls=":", lw=1, label="slider's η")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(lo, hi)
+        if finite.size:  # headroom above the markers for the legend
+            ax.set_ylim(finite.min() / 2, top * 100)
+        plain_log_ticks(ax.xaxis)
+        plain_log_ticks(ax.yaxis)
+        ax.tick_params(labelsize=FONT["tick"])
+        ax.set_xlabel("learning rate η (2/λ_max: edge of stability at the initial weights)", labelpad=2,
+                      fontsize=FONT["label"])
+        ax.set_ylabel("final mean cost", labelpad=2, fontsize=FONT["label"])
+        partial = "" if sweep.complete else " — stopped early"
+        ax.set_title(f"η sweep from the same initial weights{partial}", fontsize=FONT["title"], loc="left")
+        ax.legend(fontsize=FONT["legend"], frameon=False, loc="upper left", ncol=4, columnspacing=0.8,
+                  handlelength=1.5, handletextpad=0.4, borderaxespad=0.2)
 
     def update(self, run, sweep=None):
         """Show the current state of ``run`` (a Run) and ``sweep`` (a SweepResult or None).
@@ -162,36 +241,32 @@ class ExplorerViews:
         xlim, ylim, marks = self._draw_loss(run)
         sweep_key = None if sweep is None else (id(sweep), len(sweep.etas), run.eta)
         if sweep is not None and sweep_key != self._sweep_key:
-            self.ax_s.clear()
-            plot_lr_sweep(sweep, ax=self.ax_s, current_eta=run.eta)
-            self.ax_s.set_title("η sweep (same initial weights)", fontsize=10)
+            self._draw_sweep(sweep, run.eta)
         self._sweep_key = sweep_key
-        return (self._layout, id(self._data), xlim, ylim, marks, sweep_key,
-                tuple(self.fig.get_size_inches()))
+        return (self._layout, id(self._data), xlim, ylim, marks, sweep_key, tuple(self.fig.get_size_inches()))
 
 
-def explorer_figure(run, sweep=None, figsize=None):
+def explorer_figure(run, sweep=None):
     """The explorer's views as a static pyplot figure, for handouts and printed copies.
 
-    The same drawing code as the live explorer (:class:`ExplorerViews`), with
-    the epoch and accuracy in the boundary's title.
+    The same drawing code and layout as the live explorer (:class:`ExplorerViews`),
+    with the epoch and accuracy in the boundary's title.
 
     Parameters
     ----------
     run : Run (e.g. ``ex.run`` from the live explorer)
-    sweep : SweepResult, optional (a third panel)
+    sweep : SweepResult, optional (a full-width panel below)
 
     Returns
     -------
     matplotlib Figure
     """
-    figsize = figsize or ((10, 3.4) if sweep is not None else (8, 3.4))
-    fig = plt.figure(figsize=figsize)
+    fig = plt.figure(figsize=(WIDTH, TOP_HEIGHT))
     views = ExplorerViews(fig, resolution=100)
     views.update(run, sweep)
     h = run.history
     acc = f" · accuracy {100 * h.accuracy[-1]:.0f} %" if h.accuracy and h.accuracy[-1] is not None else ""
-    views.ax_b.set_title(f"epoch {run.epoch}{acc}\n(filled: training · hollow: held-out)", fontsize=9)
+    views.ax_b.set_title(f"epoch {run.epoch}{acc}", fontsize=FONT["title"])
     return fig
 
 
@@ -203,11 +278,15 @@ class ExplorerCanvas:
     Frames blit: the axes, ticks, labels and legends are drawn once into a
     cached background and only the moving artists (boundary image, contour,
     points, loss curves) are drawn on top, until the limits or titles change.
-    The PNG is encoded with light compression (fast; a frame is ~40 kB).
+    The PNG is encoded with light compression (fast; a frame is ~60 kB).
+
+    The figure is :data:`WIDTH` inches wide and :data:`TOP_HEIGHT` high (plus
+    :data:`SWEEP_HEIGHT` with a sweep); the widget shows it at the notebook's
+    width, so ``dpi`` sets only its sharpness.
 
     Parameters
     ----------
-    figsize : (width, height) in inches without the sweep panel; dpi : int
+    dpi : int, pixels per inch of the PNG
     resolution : decision-boundary grid points per side (fewer draw faster)
 
     Attributes
@@ -215,10 +294,9 @@ class ExplorerCanvas:
     full_draws, blits : int, how many frames needed a full draw / only a blit
     """
 
-    def __init__(self, figsize=(8, 3.0), dpi=80, resolution=60):
-        self.fig = Figure(figsize=figsize, dpi=dpi)
+    def __init__(self, dpi=120, resolution=60):
+        self.fig = Figure(figsize=(WIDTH, TOP_HEIGHT), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.fig)
-        self.size = figsize
         self.views = ExplorerViews(self.fig, resolution)
         self._key = None
         self._background = None
@@ -226,9 +304,6 @@ class ExplorerCanvas:
 
     def render(self, run, sweep=None) -> bytes:
         """Draw ``run`` (and ``sweep``) and return the PNG bytes."""
-        width = self.size[0] * (1.45 if sweep is not None else 1.0)
-        if abs(self.fig.get_figwidth() - width) > 1e-9:
-            self.fig.set_size_inches(width, self.size[1])
         key = self.views.update(run, sweep)
         dynamic = self.views.dynamic
         if key != self._key:

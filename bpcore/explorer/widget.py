@@ -1,32 +1,26 @@
 """The training explorer's front end: controls, buttons, views and texts in one ipywidgets box.
 
-One call opens it in JupyterLab::
+One call opens it in JupyterLab: ``ex = explorer()`` as the last line of a cell.
 
-    from bpcore.explorer import explorer
-    ex = explorer()          # the last line of a cell shows it
+Top to bottom, each row as wide as the notebook and wrapping: the learning rate η on a
+log slider with the edge of stability 2/λ_max (and 1/λ_max) at the current weights next
+to it; the other controls; the buttons Train, Pause, Step, Reset (epoch 0, the same
+initial weights), New weights (the next seed) and Sweep η; the loss line and the status;
+the decision boundary, loss curves and sweep, full width; the maths pane (BP1–BP4).
 
-The learning rate η sits on a log slider (1e-4 … 10); beside it are the data
-set, noise, hidden layers and width, activation, cost (only valid pairings; the
-output activation follows), batch size, epochs and the seed, plus the buttons
-Train, Pause/Stop, Step (one epoch), Reset (new initial weights drawn from the
-seed) and Sweep η. The decision boundary, the training and held-out loss and a
-progress bar update while training runs; a maths pane shows BP1–BP4 and the
-update rule with the current numbers.
-
-Code cells can read the state: ``ex.settings``, ``ex.history``, ``ex.net``,
-``ex.net0``, ``ex.data``, ``ex.run``, ``ex.sweep_result``, and draw it as a
-static figure for handouts with ``ex.figure()``.
-
-Training stays responsive because jobs run a tick at a time on the kernel's
-event loop (:mod:`bpcore.explorer.scheduler`); frames are drawn at most every
-``frame_interval`` seconds. This is the only module in bpcore that imports ipywidgets.
+Every value is validated before it is applied. From code (:meth:`Explorer.set`,
+:meth:`Explorer.sweep`) a bad value raises and the status line says so; from a control it
+is refused with a message and the control goes back. An exception in a callback never
+reaches the notebook: its traceback goes to a log file the status line names. Jobs run a
+tick at a time on the kernel's event loop (:mod:`bpcore.explorer.scheduler`), a sweep
+between chunks of epochs too, so Pause acts within a tick. The only module in bpcore that
+imports ipywidgets.
 
 Used in ``notebooks/07_training_on_toy_data.ipynb``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import math
 import re
@@ -35,65 +29,69 @@ from typing import Optional
 import ipywidgets as W
 
 from ..datasets import DEFAULT_NOISE
-from .numbers import diagnose, live_maths_html, live_numbers, loss_text, sweep_progress_text, sweep_summary
-from .run import Run, SweepResult, iter_lr_sweep, stream
+from ..validation import real_number
+from .numbers import (edge_text, error_text, live_maths_html, live_numbers, loss_text, refused_text, run_title,
+                      text_html)
 from .scheduler import FrameTimer, Scheduler
+from .session import FIELDS, Session, next_seed
 from .settings import (ACTIVATION_NAMES, DATASET_NAMES, ETA_MAX, ETA_MIN, MAX_EPOCHS, MAX_HIDDEN_LAYERS,
-                       MAX_WIDTH, NOISE_MAX, SWEEP_ETAS, Settings, cost_choices, make_data, make_network)
+                       MAX_WIDTH, NOISE_MAX, SEED_MAX, SWEEP_ETAS, Settings, batch_choices, checked_etas,
+                       cost_choices, format_etas, parse_etas)
 from .views import ExplorerCanvas, explorer_figure
 
-__all__ = ["Explorer", "explorer", "BATCH_CHOICES"]
+__all__ = ["Explorer", "explorer", "ON_CHANGE_CHOICES"]
 
-#: Batch sizes offered (those up to N); the full batch (m = N, the seed's reading) is 0, because a
-#: Dropdown shows the value None as "nothing selected".
-BATCH_CHOICES = (1, 5, 10, 25, 50)
-FULL_BATCH = ("full batch (m = N)", 0)
 ON_CHANGE_CHOICES = [("restart (same initial weights)", "restart"),
                      ("continue (current weights)", "continue")]
 BUTTONS = [
     ("train", "Train", "play", "Train up to the set number of epochs (resumes after Pause)"),
-    ("pause", "Pause/Stop", "pause", "Stop after the current chunk of epochs"),
+    ("pause", "Pause", "pause", "Stop the training or the sweep after its current chunk of epochs"),
     ("step", "Step", "step-forward", "Train exactly one more epoch"),
-    ("reset", "Reset", "undo", "New initial weights drawn from the seed; back to epoch 0"),
-    ("sweep", "Sweep η", "chart-line",
-     f"Train the same initial network at η = {SWEEP_ETAS[0]:g} … {SWEEP_ETAS[-1]:g}"),
+    ("reset", "Reset", "undo", "Back to epoch 0 with the same initial weights (the same seed)"),
+    ("new_weights", "New weights", "random", "Draw new initial weights from the next seed; back to epoch 0"),
+    ("sweep", "Sweep η", "line-chart", "Train the same initial network at each η of the sweep list"),
 ]
-_STYLE = {"description_width": "105px"}
-
-
-def _batch_options(batch_size: Optional[int], n_train: int) -> list:
-    """The batch sizes up to N, with a size given in code among them, then the full batch."""
-    sizes = {b for b in BATCH_CHOICES if b <= n_train} | ({batch_size} if batch_size else set())
-    return [(str(b), b) for b in sorted(sizes)] + [FULL_BATCH]
+#: Settings without a control of their own (set in code: explorer(n=..., data_seed=..., init=...)).
+FIXED = ("n", "data_seed", "init")
+OPTIONS = ("train", "mode", "tick_seconds", "frame_interval", "on_eta_change", "log_path")
+_LABEL_WIDTH = "120px"
 
 
 def _make_controls(s: Settings, on_eta_change: str, n_train: int) -> dict:
     """Every control, set to ``s``, with the CSS class bp-<name> the browser test selects by."""
-    wide = {"style": _STYLE, "layout": W.Layout(width="330px")}
-    slider = dict(continuous_update=False, **wide)
+    style = {"description_width": _LABEL_WIDTH}
+
+    def sized(width):
+        return {"style": style, "layout": W.Layout(width=width, flex="0 1 auto")}
+
+    slider = dict(continuous_update=False, **sized("290px"))
     c = {
         "eta": W.FloatLogSlider(value=s.eta, base=10, min=math.log10(ETA_MIN), max=math.log10(ETA_MAX),
-                                step=0.1, readout_format=".3g", description="learning rate η", **slider),
+                                step=0.1, readout_format=".3g", description="learning rate η",
+                                continuous_update=False, style=style, layout=W.Layout(width="360px")),
         "on_eta_change": W.ToggleButtons(
             options=ON_CHANGE_CHOICES, value=on_eta_change, description="when η changes:",
             tooltips=["A new η trains again from the same initial weights (runs stay comparable)",
                       "A new η continues from the weights reached so far"],
-            style={"description_width": "105px", "button_width": "215px"}),
-        "dataset": W.Dropdown(options=list(DATASET_NAMES), value=s.dataset, description="data set", **wide),
+            style={"description_width": _LABEL_WIDTH, "button_width": "auto"}),
+        "dataset": W.Dropdown(options=list(DATASET_NAMES), value=s.dataset, description="data set",
+                              **sized("290px")),
         "noise": W.FloatSlider(value=s.noise, min=0.0, max=NOISE_MAX, step=0.01, readout_format=".2f",
                                description="noise", **slider),
         "hidden_layers": W.IntSlider(value=s.hidden_layers, min=0, max=MAX_HIDDEN_LAYERS,
                                      description="hidden layers", **slider),
         "width": W.IntSlider(value=s.width, min=1, max=MAX_WIDTH, description="neurons / layer", **slider),
         "activation": W.Dropdown(options=list(ACTIVATION_NAMES), value=s.activation, description="activation",
-                                 **wide),
-        "cost": W.Dropdown(options=cost_choices(s.dataset), value=s.cost, description="cost", **wide),
-        "batch_size": W.Dropdown(options=_batch_options(s.batch_size, n_train), value=s.batch_size or 0,
-                                 description="batch size m", **wide),
+                                 **sized("290px")),
+        "batch_size": W.Dropdown(options=batch_choices(s.batch_size, n_train), value=s.batch_size or 0,
+                                 description="batch size m", **sized("290px")),
         "epochs": W.IntSlider(value=s.epochs, min=min(10, s.epochs), max=MAX_EPOCHS, step=10,
                               description="epochs", **slider),
-        "seed": W.BoundedIntText(value=s.seed, min=0, max=2**31 - 1, description="seed", style=_STYLE,
-                                 layout=W.Layout(width="200px")),
+        "seed": W.BoundedIntText(value=s.seed, min=0, max=SEED_MAX, description="seed", **sized("290px")),
+        "cost": W.Dropdown(options=cost_choices(s.dataset), value=s.cost, description="cost",
+                           **sized("440px")),
+        "sweep_etas": W.Text(value=format_etas(SWEEP_ETAS), description="sweep η list", continuous_update=False,
+                             **sized("440px")),
     }
     for name, widget in c.items():
         widget.add_class(f"bp-{name.replace('_', '-')}")
@@ -103,8 +101,9 @@ def _make_controls(s: Settings, on_eta_change: str, n_train: int) -> dict:
 def _make_buttons() -> dict:
     buttons = {}
     for name, label, icon, tip in BUTTONS:
-        buttons[name] = W.Button(description=label, icon=icon, tooltip=tip, layout=W.Layout(width="auto"))
-        buttons[name].add_class(f"bp-{name}")
+        buttons[name] = W.Button(description=label, icon=icon, tooltip=tip,
+                                 layout=W.Layout(width="auto", flex="0 0 auto"))
+        buttons[name].add_class(f"bp-{name.replace('_', '-')}")
     return buttons
 
 
@@ -113,88 +112,92 @@ def _classed(widget, css_class: str):
     return widget
 
 
-OUTPUTS = ("title", "progress", "loss_label", "status", "plot", "maths")
+OUTPUTS = ("title", "edge", "progress", "loss_label", "status", "plot", "maths")
 
 
 def _make_outputs() -> dict:
     """What the explorer shows, by name, with the CSS classes the browser test selects by."""
     return {
         "title": _classed(W.HTML(), "bp-title"),
+        "edge": _classed(W.HTML(layout=W.Layout(flex="1 1 260px")), "bp-edge"),
         "progress": _classed(W.IntProgress(value=0, min=0, max=1, bar_style="info",
-                                           layout=W.Layout(width="150px")), "bp-progress"),
-        "loss_label": _classed(W.HTML(), "bp-loss-text"),
+                                           layout=W.Layout(width="150px", flex="0 0 auto")), "bp-progress"),
+        "loss_label": _classed(W.HTML(layout=W.Layout(flex="1 1 300px")), "bp-loss-text"),
         "status": _classed(W.HTML(), "bp-status"),
-        "plot": _classed(W.Image(format="png", layout=W.Layout(max_width="100%")), "bp-plot"),
+        # As wide as the output (no side margins, which would overflow it); the height follows.
+        "plot": _classed(W.Image(format="png", layout=W.Layout(width="100%", height="auto", margin="2px 0px")),
+                         "bp-plot"),
         "maths": _classed(W.HTMLMath(), "bp-maths"),
     }
 
 
 def _layout(controls: dict, buttons: dict, out: dict) -> W.VBox:
-    """Controls on the left; buttons, progress, status and plot on the right; the maths pane below."""
-    left = W.VBox([controls[k] for k in ("eta", "dataset", "noise", "hidden_layers", "width", "activation",
-                                         "cost", "batch_size", "epochs", "seed")],
-                  layout=W.Layout(min_width="340px"))
-    right = W.VBox([W.HBox(list(buttons.values())),
-                    W.HBox([out["progress"], out["loss_label"]], layout=W.Layout(align_items="center")),
-                    out["status"], out["plot"]], layout=W.Layout(flex="1 1 auto"))
-    box = W.VBox([out["title"], controls["on_eta_change"], W.HBox([left, right]), out["maths"]])
-    return _classed(box, "bp-explorer")
+    """Top to bottom, each row as wide as the notebook and wrapping: η and its marks, the other
+    controls, the buttons, progress and loss, the status, the plot, the maths pane."""
+    wrap = W.Layout(flex_flow="row wrap", align_items="center")  # as wide as the box: a column stretches it
+    rows = [
+        out["title"],
+        W.HBox([controls["eta"], out["edge"]], layout=wrap),
+        controls["on_eta_change"],
+        W.HBox([controls[k] for k in ("dataset", "noise", "hidden_layers", "width", "activation",
+                                      "batch_size", "epochs", "seed", "cost", "sweep_etas")], layout=wrap),
+        W.HBox(list(buttons.values()), layout=wrap),
+        W.HBox([out["progress"], out["loss_label"]], layout=wrap),
+        out["status"], out["plot"], out["maths"],
+    ]
+    return _classed(W.VBox(rows), "bp-explorer")
 
 
-def _settings_from(controls: dict, fixed: dict) -> Settings:
-    """The controls' values (and the choices made in code that have no control) as a Settings."""
-    c = controls
-    return Settings(dataset=c["dataset"].value, noise=float(c["noise"].value),
-                    hidden_layers=c["hidden_layers"].value, width=c["width"].value,
-                    activation=c["activation"].value, cost=c["cost"].value, eta=float(c["eta"].value),
-                    batch_size=c["batch_size"].value or None, epochs=c["epochs"].value,
-                    seed=c["seed"].value, **fixed)
+class _Controls(dict):
+    """The controls by name; read as a Settings, and set from one without reacting to each change.
 
+    ``fixed`` holds the settings that have no control (n, data_seed, init: set in code).
+    """
 
-def _pair_with_dataset(controls: dict) -> None:
-    """The data set's default noise, and only the costs that fit it (the current one if it does)."""
-    dataset, cost = controls["dataset"].value, controls["cost"]
-    controls["noise"].value = DEFAULT_NOISE[dataset]
-    old, choices = cost.value, cost_choices(dataset)
-    cost.options = choices
-    cost.value = old if old in [v for _, v in choices] else choices[0][1]
+    def __init__(self, s: Settings, on_eta_change: str):
+        super().__init__(_make_controls(s, on_eta_change, s.n_train))
+        self.fixed, self.quiet = {name: getattr(s, name) for name in FIXED}, False
 
+    def settings(self) -> Settings:
+        """The controls' values (and the fixed choices) as a validated Settings."""
+        return Settings(dataset=self["dataset"].value, noise=self["noise"].value,
+                        hidden_layers=self["hidden_layers"].value, width=self["width"].value,
+                        activation=self["activation"].value, cost=self["cost"].value, eta=self["eta"].value,
+                        batch_size=self["batch_size"].value or None, epochs=self["epochs"].value,
+                        seed=self["seed"].value, **self.fixed)
 
-def _status_html(text: str, kind: str = "info") -> str:
-    colour = {"info": "#555555", "warning": "#D55E00", "error": "#D55E00"}[kind]
-    weight = "normal" if kind == "info" else "bold"
-    return (f"<div class='bp-status-{kind}' style='color:{colour};font-weight:{weight};white-space:normal'>"
-            f"{html.escape(text)}</div>")
+    def show(self, s: Settings) -> None:
+        """Set every control to ``s``."""
+        def apply():
+            self["cost"].options = cost_choices(s.dataset)
+            self["batch_size"].options = batch_choices(s.batch_size, s.n_train)
+            for name in ("dataset", "noise", "hidden_layers", "width", "activation", "cost", "eta", "epochs",
+                         "seed", "batch_size"):
+                self[name].value = (s.batch_size or 0) if name == "batch_size" else getattr(s, name)
+        self.fixed = {name: getattr(s, name) for name in FIXED}
+        self.quietly(apply)
 
+    def pair_with_dataset(self) -> None:
+        """The data set's default noise, and only the costs that fit it (the current one if it does)."""
+        def pair():
+            dataset, cost = self["dataset"].value, self["cost"]
+            self["noise"].value = DEFAULT_NOISE[dataset]
+            old, choices = cost.value, cost_choices(dataset)
+            cost.options = choices
+            cost.value = old if old in [v for _, v in choices] else choices[0][1]
+        self.quietly(pair)
 
-def _finished(run: Run):
-    """(status text, kind) for a run that stopped: what went wrong, or how far the loss came down."""
-    message = diagnose(run)
-    if message:
-        return message, "warning"
-    return (f"Done: {run.epoch} epochs with η = {run.eta:.3g}; training loss {run.start_loss:.3g} → "
-            f"{run.history.loss[-1]:.3g}.", "info")
+    def set_quietly(self, name: str, value) -> None:
+        """Set control ``name`` to ``value`` without the explorer reacting to it."""
+        self.quietly(lambda: setattr(self[name], "value", value))
 
-
-class _Runs:
-    """New runs, reusing the last data and initial weights while the settings they come from stay."""
-
-    def __init__(self):
-        self._made = {}
-
-    def new(self, s: Settings) -> Run:
-        data = self._reuse("data", (s.dataset, s.noise, s.n, s.data_seed), make_data, s)
-        net0 = self._reuse("net0", (s.sizes, s.activation, s.output, s.init_name, s.seed), make_network, s)
-        return Run(s, data, net0)
-
-    def forget_weights(self) -> None:
-        """Draw the initial weights afresh next time (a new object, so the views start a new axis)."""
-        self._made.pop("net0", None)
-
-    def _reuse(self, kind, key, make, s):
-        if self._made.get(kind, (None,))[0] != key:
-            self._made[kind] = (key, make(s))
-        return self._made[kind][1]
+    def quietly(self, fn) -> None:
+        """Run ``fn`` (which sets controls) without the explorer reacting to it."""
+        self.quiet = True
+        try:
+            fn()
+        finally:
+            self.quiet = False
 
 
 class Explorer:
@@ -212,9 +215,9 @@ class Explorer:
         How clicks run jobs (:class:`~bpcore.explorer.scheduler.Scheduler`): "async"
         a tick at a time on the running event loop (the kernel's), "sync" to the end
         inside the click, "auto" async when an event loop is running.
-    tick_seconds : float
+    tick_seconds : float in (0, 1]
         Work per tick (training epochs are grouped to take about this long).
-    frame_interval : float
+    frame_interval : float in [0, 10]
         Minimum seconds between drawn frames while a job runs.
     on_eta_change : {"restart", "continue"}
         What a learning-rate change does (the toggle's starting value).
@@ -222,8 +225,7 @@ class Explorer:
 
     Attributes
     ----------
-    run : Run — data, initial and current network, history
-    sweep_result : SweepResult or None
+    session : Session — the current run and sweep, and what each action does
     controls, buttons : dict of the widgets by name (tests drive them)
     box : the ipywidgets container that is displayed
     """
@@ -233,26 +235,33 @@ class Explorer:
                  log_path=None):
         if on_eta_change not in ("restart", "continue"):
             raise ValueError(f"on_eta_change must be 'restart' or 'continue'; got {on_eta_change!r}")
+        if settings is not None and not isinstance(settings, Settings):
+            raise TypeError(f"settings must be a bpcore.explorer.Settings or None; got {type(settings).__name__}")
+        if not isinstance(train, bool):
+            raise TypeError(f"train must be True or False; got {train!r}")
+        tick_seconds = real_number(tick_seconds, "tick_seconds", maximum=1.0, above=0.0)
+        self.timer = FrameTimer(real_number(frame_interval, "frame_interval", 0.0, 10.0))
         self.scheduler = Scheduler(mode, on_error=self._show_error, on_change=self._set_buttons,
                                    log_path=log_path)
         s = Settings() if settings is None else settings
-        self.tick_seconds, self.timer, self.canvas = tick_seconds, FrameTimer(frame_interval), ExplorerCanvas()
-        self.sweep_result, self._quiet, self._runs = None, False, _Runs()
-        self._fixed = {"n": s.n, "data_seed": s.data_seed, "init": s.init}  # set in code, no control
+        self.canvas = ExplorerCanvas()
         out = _make_outputs()
-        self.title, self.progress, self.loss_label, self.status, self.plot, self.maths = (out[k] for k in OUTPUTS)
-        self.run = self._new_run(s)
-        self.controls = _make_controls(s, on_eta_change, self.run.data.N)
+        self.title, self.edge, self.progress, self.loss_label, self.status, self.plot, self.maths = (
+            out[k] for k in OUTPUTS)
+        self.controls = _Controls(s, on_eta_change)
         self.buttons = _make_buttons()
+        self.session = Session(s, tick_seconds)
         for name, widget in self.controls.items():
             widget.observe(self.scheduler.guard(self._on_control, name), names="value")
         for name, button in self.buttons.items():
             button.on_click(self.scheduler.guard(self._on_button, name))
         self.box = _layout(self.controls, self.buttons, out)
+        self._new_title()
         if train:
             self.train()
         else:
-            self._show("Ready. Press Train or Step, or move η.")
+            self.session.status = ("Ready. Press Train or Step, or move η.", "info")
+            self._show()
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs)
@@ -261,11 +270,12 @@ class Explorer:
         return bundle
 
     def __repr__(self) -> str:
-        return f"Explorer({self.settings.describe()}: {loss_text(self.run)})"
+        return f"Explorer({run_title(self.run)}: {loss_text(self.run)})"
 
     # ------------------------------------------------------------------ state, for code cells
-    settings = property(lambda self: _settings_from(self.controls, self._fixed),
-                        doc="The controls' current values as a validated Settings.")
+    settings = property(lambda self: self.controls.settings(), doc="The controls' values as a validated Settings.")
+    run = property(lambda self: self.session.run, doc="The current Run: data, initial and current network.")
+    sweep_result = property(lambda self: self.session.sweep_result, doc="The last SweepResult, or None.")
     history = property(lambda self: self.run.history, doc="The current run's bpcore.train.History.")
     net = property(lambda self: self.run.net, doc="The current network (weights net.w[l], biases net.b[l]).")
     net0 = property(lambda self: self.run.net0, doc="The initial network of the current run.")
@@ -282,103 +292,116 @@ class Explorer:
 
     @property
     def state(self) -> dict:
-        """A snapshot for code cells: settings, epoch, losses, η changes, message."""
-        h = self.history
-        return {
-            "settings": self.settings, "epoch": self.run.epoch, "eta": self.run.eta,
-            "loss": h.loss[-1] if h.loss else None, "val_loss": h.val_loss[-1] if h.val_loss else None,
-            "accuracy": h.accuracy[-1] if h.accuracy else None, "diverged": h.diverged,
-            "eta_changes": list(self.run.eta_changes), "message": self.message, "frames": self.frames,
-        }
+        """A snapshot for code cells: settings, epoch, losses, regime, η changes, edge, message."""
+        return {"settings": self.settings, **self.session.snapshot(), "message": self.message, "frames": self.frames}
 
     def figure(self):
         """The current views as a static matplotlib figure (for handouts)."""
         return explorer_figure(self.run, self.sweep_result)
 
     # ------------------------------------------------------------------ actions (buttons and code)
+    def set(self, **changes):
+        """Change settings from code, e.g. ``ex.set(eta=0.3, width=8)``: validated first, then one retrain.
+
+        Any :class:`Settings` field may be given (n, data_seed and init too, which have
+        no control). A bad value raises ValueError or TypeError, says so in the status
+        line, and changes nothing.
+        """
+        try:
+            s = self.session.checked(self.settings, changes)
+        except (TypeError, ValueError) as exc:
+            self._say_and_raise(f"Not applied: {exc}. Nothing was changed.", exc)
+        self.scheduler.cancel()
+        self.controls.show(s)
+        self.session.changed(s, "set", continue_run=False)
+        self._new_title()
+        self._start(self.session.training(s), "train", wait=True)
+
     def train(self, wait: bool = True):
         """Train up to ``epochs`` (resume after a pause; a finished run starts again from net0)."""
-        if self.run.done:
-            self.run = self._new_run()
-        self._start(self._train_job(), "train", wait)
+        self._start(self.session.training(self.settings), "train", wait)
 
     def pause(self):
-        """Stop the running job after its current tick."""
+        """Stop the running job after its current tick; a sweep keeps and shows what it finished."""
         what = self.running
         if what is None:
             return self._set_status("Nothing is running.")
         self.scheduler.cancel()
-        self._set_status(f"Paused at epoch {self.run.epoch}. Train resumes; Step runs one epoch."
-                         if what == "train" else "Sweep stopped.")
-        self._draw()
+        self.session.paused(what)
+        self._show()
 
     def step(self):
         """Train exactly one more epoch from the current weights."""
         self.scheduler.cancel()
-        run = self.run
-        if run.diverged:
-            return self._set_status(diagnose(run) + " Press Reset or Train to start again.", "warning")
-        run.target = max(run.target, run.epoch + 1)
-        run.advance(1)
-        message = diagnose(run)
-        self._show(message or f"Stepped to epoch {run.epoch}.", "warning" if message else "info")
+        self.session.step()
+        self._show()
 
     def reset(self):
-        """New initial weights drawn from the seed; back to epoch 0."""
+        """Back to epoch 0 with the same initial weights (the same seed)."""
         self.scheduler.cancel()
-        self._runs.forget_weights()
-        self.run = self._new_run()
-        self._show(f"Reset: initial weights drawn from seed {self.controls['seed'].value}, epoch 0. "
-                   "Press Train or Step.")
+        self.session.reset(self.settings)
+        self._new_title()
+        self._show()
+
+    def new_weights(self):
+        """New initial weights: the next seed (0 after SEED_MAX); back to epoch 0."""
+        self.scheduler.cancel()
+        old = self.controls["seed"].value
+        self.controls.set_quietly("seed", next_seed(old))
+        self.session.new_weights(self.settings, old)
+        self._new_title()
+        self._show()
 
     def sweep(self, etas=None, wait: bool = True):
-        """Train the current initial network at each η and plot final loss against η."""
-        self._start(self._sweep_job(SWEEP_ETAS if etas is None else tuple(etas)), "sweep", wait)
+        """Train the current initial network at each η and plot final loss against η.
+
+        ``etas`` (default: the sweep η list control) is checked whole before any
+        run trains; a bad list raises and says so in the status line.
+        """
+        try:
+            etas = parse_etas(self.controls["sweep_etas"].value) if etas is None else checked_etas(etas)
+        except (TypeError, ValueError) as exc:
+            self._say_and_raise(f"Sweep not started: {exc}. Nothing was trained.", exc)
+        self.controls.set_quietly("sweep_etas", format_etas(etas))
+        self._start(self.session.sweeping(etas), "sweep", wait)
 
     # ------------------------------------------------------------------ jobs and drawing
-    def _start(self, job, name: str, wait: bool):
+    def _start(self, steps, name: str, wait: bool):
         # A job run to the end inside one call from code (wait=True) shows nothing until it
         # returns, so it draws only its last frame; a click's job draws at its first tick.
         self.timer.hold(wait)
-        self.scheduler.start(job, name, wait)
+        self.scheduler.start(self._job(steps, name), name, wait)
 
-    def _train_job(self):
+    def _job(self, steps, name: str):
+        """Show each chunk of a Session job; at its end, the marks, the title and its status."""
+        if name == "sweep":
+            self.progress.max, self.progress.value = self.session.sweep_total, 0
+        for i, _ in enumerate(steps):
+            if i == 0:  # the job's own line: "Training with η = …", "Sweeping η …"
+                self._set_status(*self.session.status)
+            self._update_text(sweep=name == "sweep")
+            if self.timer.due():
+                self._draw()
+            yield
+        self._show()
+
+    def _new_title(self):
+        self.title.value = (f"<div style='white-space:normal;line-height:1.45'><b>Training explorer</b> · "
+                            f"{html.escape(run_title(self.run))}</div>")
+
+    def _show(self):
+        """Draw the current state, the η marks, the title and the session's status line."""
+        self._update_edge()
+        self._new_title()
+        self._update_text()
+        self._draw()
+        self._set_status(*self.session.status)
+
+    def _update_edge(self):
+        """2/λ_max and 1/λ_max at the current weights, next to the η slider (a few ms)."""
         run = self.run
-        self._set_status(f"Training with η = {run.eta:.3g} …")
-        for _ in stream(run, self.tick_seconds):
-            self._update_text()
-            if self.timer.due():
-                self._draw()
-            yield
-        self._show(*_finished(run))
-
-    def _sweep_job(self, etas):
-        run, runs, self.sweep_result = self.run, [], None
-        self.progress.max, self.progress.value = len(etas), 0
-        self._set_status(f"Sweeping η over {len(etas)} values from the same initial weights …")
-        for swept in iter_lr_sweep(run.settings, etas, run.data, run.net0):
-            runs.append(swept)
-            self.sweep_result = SweepResult.from_runs(runs)
-            self.progress.value = len(runs)
-            self.loss_label.value = html.escape(sweep_progress_text(self.sweep_result, len(etas)))
-            if self.timer.due():
-                self._draw()
-            yield
-        self._draw()
-        self._set_status(sweep_summary(self.sweep_result))
-        self._update_text()
-
-    def _new_run(self, s: Optional[Settings] = None) -> Run:
-        """A Run for ``s`` (default: the controls), named in the title."""
-        s = self.settings if s is None else s
-        self.title.value = f"<b>Training explorer</b> · {html.escape(s.describe())}"
-        return self._runs.new(s)
-
-    def _show(self, text: str, kind: str = "info"):
-        """Draw the current state and set the status line."""
-        self._update_text()
-        self._draw()
-        self._set_status(text, kind)
+        text = edge_text(run.curvature(), self.controls["eta"].value, run.epoch, run.curvature(initial=True))
+        self.edge.value = text_html(text, css_class="bp-edge-text")
 
     def _draw(self):
         self.timer.draw(self._render)
@@ -389,25 +412,37 @@ class Explorer:
         self.maths.value = live_maths_html(live_numbers(run.net, run.data.x, run.data.y, run.settings.cost,
                                                         run.eta, run.m))
 
-    def _update_text(self):
-        run = self.run
-        self.progress.max = max(run.target, run.epoch, 1)
-        self.progress.value = run.epoch
-        self.loss_label.value = html.escape(loss_text(run))
+    def _update_text(self, sweep: bool = False):
+        run, session = self.run, self.session
+        if sweep:
+            self.progress.value = len(session.sweep_result.etas) if session.sweep_result else 0
+        else:
+            self.progress.max, self.progress.value = max(run.target, run.epoch, 1), run.epoch
+        self.loss_label.value = text_html(session.line)
 
     def _set_status(self, text: str, kind: str = "info"):
-        self.status.value = _status_html(text, kind)
+        self.status.value = text_html(text, kind, f"bp-status-{kind}")
 
     def _set_buttons(self):
         running = self.running is not None
         self.buttons["pause"].disabled = not running
-        self.progress.bar_style = "info" if running else ("warning" if self.run.diverged else "success")
+        self.progress.bar_style = "info" if running else ("warning" if self.run.regime == "diverging"
+                                                          else "success")
 
     def _show_error(self, exc: Exception):
-        self._set_status(f"Something went wrong: {type(exc).__name__}: {exc}. Your settings are kept; "
-                         "change a control or press Reset to go on.", "error")
+        self._set_status(error_text(exc, self.scheduler.log_path), "error")
+
+    def _say_and_raise(self, text: str, exc: Exception):
+        """A bad value from code: say so in the status line, and raise it to the caller."""
+        self._set_status(text, "error")
+        raise exc
 
     # ------------------------------------------------------------------ events
+    def _refuse(self, name: str, change, exc: Exception) -> None:
+        """A control gave a value the explorer cannot use: put the old one back and say why."""
+        self.controls.set_quietly(name, change["old"])
+        self._set_status(refused_text(self.controls[name].description, change["old"], change["new"], exc), "error")
+
     def _on_button(self, name: str, _button=None):
         if name in ("train", "sweep"):
             getattr(self, name)(wait=False)
@@ -415,23 +450,25 @@ class Explorer:
             getattr(self, name)()
 
     def _on_control(self, name: str, change=None):
-        if self._quiet or name == "on_eta_change":
+        if self.controls.quiet or name == "on_eta_change":
             return
-        c, run = self.controls, self.run
-        if name == "dataset":
-            self._quiet = True  # the noise and cost it sets are part of this change
+        if name == "sweep_etas":
             try:
-                _pair_with_dataset(c)
-            finally:
-                self._quiet = False
-        if name == "eta" and c["on_eta_change"].value == "continue" and run.epoch > 0 and not run.diverged:
-            run.set_eta(float(c["eta"].value))
-            run.target = run.epoch + c["epochs"].value
-        else:
-            if name != "eta":
-                self.sweep_result = None  # a sweep of another network no longer applies
-            self.run = self._new_run()
-        self._start(self._train_job(), "train", wait=False)
+                etas = parse_etas(self.controls[name].value)
+            except (TypeError, ValueError) as exc:
+                return self._refuse(name, change, exc)
+            return self._set_status(f"Sweep η list: {len(etas)} values. Press Sweep η to train them.")
+        if name == "dataset":
+            self.controls.pair_with_dataset()
+        try:
+            s = self.settings
+        except (TypeError, ValueError) as exc:
+            return self._refuse(name, change, exc)
+        self.scheduler.cancel()
+        self.session.changed(s, name, self.controls["on_eta_change"].value == "continue")
+        self._new_title()
+        self._update_edge()
+        self._start(self.session.training(s), "train", wait=False)
 
 
 def explorer(settings: Optional[Settings] = None, **kwargs) -> Explorer:
@@ -440,10 +477,13 @@ def explorer(settings: Optional[Settings] = None, **kwargs) -> Explorer:
     Keyword arguments that are :class:`Settings` fields set the starting values
     (e.g. ``explorer(dataset="spiral", eta=0.3)``); the others go to
     :class:`Explorer` (``train``, ``mode``, ``tick_seconds``, ``frame_interval``,
-    ``on_eta_change``, ``log_path``).
+    ``on_eta_change``, ``log_path``), and any other name is refused.
     """
-    fields = {f.name for f in dataclasses.fields(Settings)}
-    choices = {k: kwargs.pop(k) for k in list(kwargs) if k in fields}
+    choices = {k: kwargs.pop(k) for k in list(kwargs) if k in FIELDS}
+    unknown = sorted(set(kwargs) - set(OPTIONS))
+    if unknown:
+        raise TypeError(f"explorer() takes Settings fields ({', '.join(FIELDS)}) and {', '.join(OPTIONS)}; "
+                        f"got {', '.join(unknown)}")
     if settings is None:
         settings = Settings(**choices)
     elif choices:

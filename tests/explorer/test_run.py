@@ -7,14 +7,14 @@ Each test compares against an independent route to the same numbers (one
 import numpy as np
 import pytest
 
-from bpcore.explorer.run import Run, SweepResult, lr_sweep, stream
-from bpcore.explorer.settings import DATASET_NAMES, Settings, cost_choices, make_data, make_network
+from bpcore.curvature import curvature_marks, run_regime
+from bpcore.explorer.run import Run, RunCache, SweepResult, iter_lr_sweep, lr_sweep, stream, sweep_runs
+from bpcore.explorer.settings import ETA_MAX, DATASET_NAMES, Settings, cost_choices, make_data, make_network
 from bpcore.train import mean_cost, train
 
 FAST = dict(n=60, hidden_layers=1, width=6, epochs=20)
-#: Full-batch leaky ReLU at η = 10 overflows to NaN after a few epochs (not in epoch 1).
-DIVERGES = dict(dataset="moons", activation="leaky_relu", cost="cross_entropy", eta=10.0,
-                batch_size=None, epochs=30)
+#: The default network at η = 3: its loss climbs past ten times its best in epoch 9 (not in epoch 1).
+DIVERGES = dict(eta=3.0, epochs=30)
 
 
 def _one_call(s):
@@ -54,7 +54,7 @@ def test_divergence_in_chunks_is_found_at_the_same_epoch_and_named():
     assert run.diverged and run.history.loss == h.loss
     assert run.history.message == h.message  # the epoch of the whole run, not of the chunk
     assert f"in epoch {h.epochs + 1} " in run.history.message
-    assert "eta=10" in run.history.message and "smaller" in run.history.message
+    assert "eta=3" in run.history.message and "smaller" in run.history.message
     assert all(np.isfinite(run.net.w[l]).all() for l in range(1, run.net.L + 1))
     assert all(np.array_equal(run.net.w[l], net.w[l]) for l in range(1, net.L + 1))
     assert run.advance(5) == 0  # a diverged run does not go on by itself
@@ -94,8 +94,8 @@ def test_a_diverged_run_may_continue_and_the_message_names_the_new_eta():
 
 def test_set_eta_validates_like_the_slider():
     run = Run(Settings(**FAST))
-    with pytest.raises(ValueError, match="from 0.0001 to 10"):
-        run.set_eta(100.0)
+    with pytest.raises(ValueError, match="from 0.0001 to 100"):
+        run.set_eta(1000.0)
     assert run.eta == 0.1 and run.eta_changes == []
 
 
@@ -141,7 +141,9 @@ def test_lr_sweep_uses_one_start_and_marks_divergence():
 
 
 def test_lr_sweep_flags_a_loss_that_rose_without_diverging():
-    sweep = lr_sweep(Settings(epochs=30), [0.1, 10.0])
+    # The quadratic cost saturates the tanh units at η = 30: the loss ends above its start, but far
+    # below ten times its best, so training does not count it as diverged.
+    sweep = lr_sweep(Settings(n=60, width=6, epochs=30, cost="quadratic"), [0.1, 30.0])
     assert not sweep.diverged.any()
     assert list(sweep.rose) == [False, True]
     assert sweep.final_loss[1] > sweep.start_loss > sweep.final_loss[0]
@@ -158,3 +160,95 @@ def test_a_sweep_result_of_no_runs_or_only_failures_has_no_best_eta():
     assert np.isnan(SweepResult.from_runs([]).best_eta)
     sweep = lr_sweep(Settings(**DIVERGES), [10.0])
     assert sweep.diverged.all() and np.isnan(sweep.best_eta)
+
+
+# ---------------------------------------------------------------- regimes and the edge of stability
+def test_a_default_run_at_the_top_of_the_slider_diverges():
+    """Divergence must be reachable from the controls with the default network."""
+    run = Run(Settings(eta=ETA_MAX))
+    run.advance(run.target)
+    assert run.regime == "diverging" and run.diverged  # training itself stopped it: the loss blew up
+    assert run.blown_loss > 10 * run.start_loss  # not a near miss
+    assert ETA_MAX > 10 * run.curvature(initial=True).eta_edge
+
+
+def test_the_regime_is_run_regime_of_the_losses_under_the_current_eta():
+    run = Run(Settings(**FAST))
+    assert run.regime is None  # no loss yet but the starting one
+    run.advance(10)
+    assert run.regime == run_regime([run.start_loss] + run.history.loss)
+    run.set_eta(3.0)
+    assert run.regime is None  # nothing trained under the new η yet
+    run.target = 20
+    run.advance(10)
+    assert run.regime == run_regime(run.history.loss[9:])  # from the loss at the change on
+    assert run.eta_segments == [(1, 10, 0.1), (11, 20, 3.0)]
+    diverged = Run(Settings(**DIVERGES))
+    diverged.advance(30)
+    assert diverged.diverged and diverged.regime == "diverging"
+
+
+def test_small_medium_and_large_eta_give_the_three_regimes_on_the_default_network():
+    labels = {}
+    for eta in (0.1, 1.0, 30.0):
+        run = Run(Settings(eta=eta))
+        run.advance(run.target)
+        labels[eta] = run.regime
+    assert labels == {0.1: "converging", 1.0: "oscillating", 30.0: "diverging"}
+
+
+def test_curvature_marks_are_those_of_the_current_weights_and_computed_once():
+    run = Run(Settings(**FAST))
+    at_start = run.curvature()
+    d = run.data
+    assert at_start == curvature_marks(run.net0, d.x, d.y, run.settings.cost)
+    assert run.curvature() is at_start and run.curvature(initial=True) is at_start
+    run.advance(5)
+    later = run.curvature()
+    assert later == curvature_marks(run.net, d.x, d.y, run.settings.cost) and later != at_start
+    assert run.curvature(initial=True) is at_start  # kept
+    assert later.eta_edge == pytest.approx(2 / later.lambda_max)
+
+
+def test_a_sweep_checks_every_eta_before_it_trains_any(monkeypatch):
+    trained = []
+    monkeypatch.setattr(Run, "advance", lambda self, k=1: trained.append(self.eta) or 0)
+    for bad in ([0.1, 1.0, float("nan")], [0.1, 1e3], [], [0.1, True]):
+        with pytest.raises((ValueError, TypeError)):
+            lr_sweep(Settings(**FAST), bad)
+        with pytest.raises((ValueError, TypeError)):
+            iter_lr_sweep(Settings(**FAST), bad)  # raises when called, not at the first run
+    assert trained == []
+
+
+def test_sweep_results_carry_the_regimes_and_the_edge_of_the_initial_weights():
+    s = Settings(**FAST)
+    sweep = lr_sweep(s, [0.01, 1.0, 30.0])
+    runs = sweep.runs
+    assert sweep.regimes == tuple(r.regime for r in runs) and sweep.complete
+    d = runs[0].data
+    assert sweep.eta_edge == curvature_marks(runs[0].net0, d.x, d.y, s.cost).eta_edge
+    assert sweep.regimes[-1] == "diverging"
+    partial = SweepResult.from_runs(runs[:2], sweep.eta_edge, complete=False)
+    assert not partial.complete and len(partial.etas) == 2
+    assert all(r.epoch == 0 for r in sweep_runs(s, [0.1, 1.0]))
+
+
+def test_the_run_cache_reuses_data_and_weights_while_their_settings_stay():
+    cache = RunCache()
+    a = cache.new(Settings(**FAST))
+    b = cache.new(Settings(**FAST).replace(eta=1.0, batch_size=5))
+    c = cache.new(Settings(**FAST).replace(seed=1))
+    assert b.net0 is a.net0 and b.data is a.data
+    assert c.net0 is not a.net0 and c.data is a.data
+
+
+@pytest.mark.parametrize("bad, error, words", [
+    (dict(settings={"eta": 0.1}), TypeError, "settings must be a bpcore.explorer.Settings"),
+    (dict(data=(1, 2)), TypeError, "data must be a bpcore.explorer.Data"),
+    (dict(net0="weights"), TypeError, "net0"),
+])
+def test_run_checks_what_it_is_given(bad, error, words):
+    kwargs = {"settings": Settings(**FAST), **bad}
+    with pytest.raises(error, match=words):
+        Run(**kwargs)

@@ -20,10 +20,11 @@ def test_default_settings_are_the_explorers_default_network():
 
 @pytest.mark.parametrize("field, value, error, words", [
     ("dataset", "mnist", ValueError, "dataset must be one of xor, circles, moons, spiral, gauss"),
-    ("eta", 20.0, ValueError, "from 0.0001 to 10"),
-    ("eta", 0.0, ValueError, "from 0.0001 to 10"),
-    ("eta", float("nan"), ValueError, "eta must be a finite number"),
-    ("eta", "0.1", TypeError, "eta must be a number"),
+    ("eta", 200.0, ValueError, "from 0.0001 to 100"),
+    ("eta", 0.0, ValueError, "from 0.0001 to 100"),
+    ("eta", float("nan"), ValueError, r"eta \(the learning rate η\) must be a finite number"),
+    ("eta", "0.1", TypeError, r"eta \(the learning rate η\) must be a number"),
+    ("eta", True, TypeError, "got True"),
     ("noise", -0.1, ValueError, "noise"),
     ("hidden_layers", 5, ValueError, "hidden_layers must be a whole number from 0 to 4"),
     ("width", 0, ValueError, "width"),
@@ -33,8 +34,14 @@ def test_default_settings_are_the_explorers_default_network():
     ("batch_size", 0, ValueError, "batch_size"),
     ("batch_size", True, TypeError, "batch_size"),
     ("epochs", 0, ValueError, "epochs"),
-    ("seed", -1, ValueError, "seed"),
+    ("seed", -1, ValueError, "seed must be a seed: a whole number ≥ 0"),
+    ("seed", None, TypeError, "seed=None is not accepted"),
+    ("seed", 1.0, TypeError, "Pass seed=1"),
+    ("seed", 2**31, ValueError, "seed must be a whole number from 0 to 2147483647"),
+    ("seed", np.random.default_rng(0), TypeError, "explorer shows it in its seed box"),
     ("data_seed", -1, ValueError, "data_seed"),
+    ("data_seed", "0", TypeError, "data_seed must be a seed"),
+    ("batch_size", 151, ValueError, "batch_size=151 is larger than the N=150 training points"),
     ("n", 5, ValueError, "n must be a whole number from 20 to 1000"),
     ("init", "zeros", ValueError, "init must be one of 'auto', 'normal'"),
 ])
@@ -95,6 +102,40 @@ def test_the_facts_come_from_their_modules():
     assert S.SWEEP_ETAS[0] == pytest.approx(1e-3) and S.SWEEP_ETAS[-1] == pytest.approx(S.ETA_MAX)
     assert all(S.ETA_MIN <= eta <= S.ETA_MAX for eta in S.SWEEP_ETAS)
     assert all(Settings(eta=eta).eta == eta for eta in S.SWEEP_ETAS)
+    assert S.checked_etas(S.SWEEP_ETAS) == S.SWEEP_ETAS and len(S.SWEEP_ETAS) <= S.MAX_SWEEP
+
+
+def test_the_top_of_the_slider_is_past_the_edge_of_stability_of_every_offered_network():
+    """η = ETA_MAX must be able to make any network the controls offer diverge (a run labelled so)."""
+    from bpcore.curvature import curvature_marks
+
+    for kw in ({}, {"activation": "sigmoid"}, {"cost": "quadratic"}, {"hidden_layers": 0},
+               {"dataset": "spiral"}, {"activation": "relu"}):
+        s = Settings(**kw)
+        data, net0 = make_data(s), make_network(s)
+        assert S.ETA_MAX > 10 * curvature_marks(net0, data.x, data.y, s.cost).eta_edge, kw
+
+
+def test_n_train_is_what_the_split_gives():
+    for n in (20, 21, 37, 200, 999, 1000):
+        assert Settings(n=n, batch_size=None).n_train == make_data(Settings(n=n, batch_size=None)).N
+    assert Settings(n=40, batch_size=30).batch_size == 30
+
+
+def test_sweep_lists_are_checked_whole_and_text_reads_back():
+    assert S.checked_etas([0.01, 1]) == (0.01, 1.0) and S.checked_etas(np.array([0.1])) == (0.1,)
+    assert S.parse_etas(S.format_etas(S.SWEEP_ETAS)) == S.SWEEP_ETAS
+    assert S.parse_etas(" 0.01 0.1,1 ") == (0.01, 0.1, 1.0)
+    for bad, error, words in [([], ValueError, "must hold 1 to 25"), (0.1, TypeError, "must be a list"),
+                              ("0.1", TypeError, "must be a list"), ([0.1] * 26, ValueError, "got 26"),
+                              ([0.1, float("nan")], ValueError, r"etas\[1\] \(the learning rate η\)"),
+                              ([0.1, False], TypeError, "got False"), ([1e3], ValueError, "from 0.0001 to 100")]:
+        with pytest.raises(error, match=words):
+            S.checked_etas(bad)
+    with pytest.raises(ValueError, match="numbers separated by commas.*got 'x'"):
+        S.parse_etas("0.1, x")
+    with pytest.raises(ValueError, match="must hold 1 to 25"):
+        S.parse_etas(" , ")
 
 
 def test_auto_init_is_xavier_for_tanh_and_he_for_relu():
