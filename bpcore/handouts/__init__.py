@@ -62,8 +62,9 @@ This file holds only what all of them share; importing it imports nothing else.
 #: The two versions of a handout, and the label each one's header and footer show.
 VERSIONS = ("student", "instructor")
 VERSION_LABELS = {"student": "Student version", "instructor": "Instructor version · with solutions"}
-#: Output formats, and paper sizes by their command-line name.
-FORMATS = ("html", "pdf")
+#: Output formats (ipynb: student and instructor notebooks; nbgrader: the course folder), and
+#: paper sizes by their command-line name.
+FORMATS = ("html", "pdf", "ipynb", "nbgrader")
 PAPERS = {"a4": "A4", "letter": "Letter"}
 
 
