@@ -235,7 +235,7 @@ def _log(job, results, path, version, fmt, target, seconds, pages=None, notes=()
                         seconds=seconds, pages=pages, notes=list(notes)))
     extra = f"  ({pages} pages)" if pages else ""
     extra += "".join(f"  [warning: {n}]" for n in notes)
-    job.log(f"{path.stem:<36} {version:<10} {fmt:<5} {seconds:5.1f} s  {shown(target)}{extra}")
+    job.log(f"{path.stem:<36} {version:<10} {fmt:<8} {seconds:5.1f} s  {shown(target)}{extra}")
 
 
 def _build_one(path: Path, nb, version: str, job: _Job) -> list:
@@ -284,5 +284,5 @@ def _build_course_notebook(path: Path, nb, _version: str, job: _Job) -> list:
     nbformat.validate(course_nb)
     target = job.folder.write(f"{COURSE_DIR}/{assignment_path(path.stem)}", nbformat.writes(course_nb) + "\n")
     results = []
-    _log(job, results, path, "nbgrader", "ipynb", target, time.perf_counter() - t0, notes=notes)
+    _log(job, results, path, "course", "nbgrader", target, time.perf_counter() - t0, notes=notes)
     return results

@@ -25,7 +25,7 @@ from bpcore.handouts.course import (BEGIN_HIDDEN, COURSE_DIR, CONFIG_NAME, LOCAL
                                     assignment_path, make_course_notebook, model_answer, nbgrader_metadata,
                                     autograder_source)
 from bpcore.handouts.exercises import exercises, solution_markdown
-from bpcore.handouts.series import cell_source, notebook_paths
+from bpcore.handouts.series import NOTEBOOK_LINK_RE, cell_source, notebook_paths
 from tests.handouts.grading_support import (SOLUTIONS, UNTOUCHED, load_course_config, nbgrader_cells,
                                             nbgrader_or_skip, round_trip, solution_answers)
 from tests.handouts.support import FIXTURES, read_sample
@@ -129,7 +129,7 @@ def test_the_first_code_cell_turns_no_reveal_on_and_links_point_at_the_other_ass
     assert first.metadata.nbgrader["locked"] and f'os.environ["{FEEDBACK_MODE}"] = "no-reveal"' in first.source
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "](../04_gradients_bp3_bp4/04_gradients_bp3_bp4.ipynb)" in text
-    assert not re.search(r"\]\(\d\d_\w+\.ipynb", text)
+    assert not NOTEBOOK_LINK_RE.search(text)
 
 
 def test_points_come_from_the_table(monkeypatch):
