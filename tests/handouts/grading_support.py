@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -142,9 +141,3 @@ def round_trip(course: Path, stems, submissions, monkeypatch) -> dict:
                 out["autograded"][(student, stem)] = course / "autograded" / student / stem / f"{stem}.ipynb"
     out["seconds"] = time.perf_counter() - t0
     return out
-
-
-def copy_course(built: Path, target: Path) -> Path:
-    """A copy of a built course folder (so each test has its own gradebook)."""
-    shutil.copytree(built, target)
-    return target

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
+import sys
 
 import nbformat
 import pytest
@@ -26,6 +26,7 @@ from bpcore.handouts.course import (BEGIN_HIDDEN, COURSE_DIR, CONFIG_NAME, LOCAL
                                     autograder_source)
 from bpcore.handouts.exercises import exercises, solution_markdown
 from bpcore.handouts.series import NOTEBOOK_LINK_RE, cell_source, notebook_paths
+from tests.handouts import grading_support
 from tests.handouts.grading_support import (SOLUTIONS, UNTOUCHED, load_course_config, nbgrader_cells,
                                             nbgrader_or_skip, round_trip, solution_answers)
 from tests.handouts.support import FIXTURES, read_sample
@@ -260,3 +261,13 @@ def test_graded_feedback_names_the_slip_but_not_the_reference(graded):
 def test_autograding_restores_the_hidden_tests(graded):
     nb = nbformat.read(graded["autograded"][(SOLUTIONS, "04_gradients_bp3_bp4")], as_version=4)
     assert "run_hidden_tests('4.2', 'check_bp4', my_weight_gradient)" in nbgrader_cells(nb)["exercise-4-2-tests"].source
+
+
+def test_without_nbgrader_the_grading_tests_skip_locally_and_fail_in_ci(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nbgrader", None)           # `import nbgrader` now raises ImportError
+    monkeypatch.setattr(grading_support, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception, match="pip install -r requirements-dev.txt"):
+        nbgrader_or_skip()
+    monkeypatch.setattr(grading_support, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI runs the nbgrader round trip: nbgrader is missing"):
+        nbgrader_or_skip()
