@@ -9,6 +9,8 @@ Modules, one role each:
 - ``update``      w → w − (η/m) Σ ∂C_x/∂w
 - ``curvature``   λ_max of the mean loss and the edge η = 2/λ_max
 - ``gradcheck``   finite-difference checks, equation by equation
+- ``resolution``  what finite differences can resolve (round-off and rounding bounds)
+- ``verdicts``    agrees / wrong / cannot tell, and the report of a check
 - ``datasets``    seeded toy data, examples as columns
 - ``train``       minibatch SGD with a history and divergence detection
 

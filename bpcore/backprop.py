@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .costs import validate_cost_output, get_cost
+from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network, forward
 from .validation import validate_network, validate_x, validate_y, what_arrived
 
@@ -173,6 +173,7 @@ def _prepare(net, x, y, cost, validate):
         validate_cost_output(cost, net.output)
         x = validate_x(x, net.sizes[0])
         y = validate_y(y, net.sizes[-1], x.shape[1])
+        validate_target(cost, y)
     return cost, x, y
 
 
@@ -191,7 +192,8 @@ def backward(net: Network, x, y, cost="quadratic", validate: bool = True) -> Gra
     cost : str or cost class
     validate : bool
         Validate the inputs: the network (:func:`bpcore.validation.validate_network`),
-        x and y (shapes, finiteness) and the cost/output pairing.
+        x and y (shapes, finiteness), the cost/output pairing and targets the cost
+        accepts (:func:`bpcore.costs.validate_target`).
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""Finite-difference checks of each backprop equation on its own.
+"""Finite-difference checks of each backprop equation on its own, with a resolution.
 
 The usual gradient check compares only the final ∂C/∂w with finite differences;
 when it fails you know *something* is wrong, not what. Here every equation is
@@ -13,60 +13,87 @@ BP4    ∂C/∂w^l, from the numerical δ^l        perturb w^l
 =====  =====================================  =========================================
 
 Feeding each equation the numerical (trusted) version of its input isolates
-it: a bug in BP1 does not make BP2, BP3 or BP4 fail too, so the report names
+it: a bug in BP1 does not make BP2, BP3 or BP4 wrong too, so the report names
 the equation that is wrong. :func:`check_backward` checks a whole backward
-pass end to end, and :func:`check_update_step` checks the update rule.
+pass end to end, and :func:`check_update_step` a training step: backprop's
+gradients through the update rule, against a step built from finite differences.
 
-Conventions, after CS231n's ``gradient_check.py`` and deeplearning.ai:
+**What finite differences can resolve.** Each comparison is judged against
+the error its finite differences can have at the step used: round-off ε·S/h
+(ε = 2.2e-16; S adds up the size of everything C is made of, the cost of all m
+examples and each layer's products w^k a^{k−1} weighted by |δ^k|:
+:mod:`bpcore.resolution`) plus truncation (h²/6)·f''', which is measured, not
+guessed (central differences at 2h and h differ by 3 times it); plus the
+rounding of the equation itself and the error of any numerical input it is fed.
+Elementwise,
 
-* central differences, (C(p + h) − C(p − h)) / 2h, default h = 1e-6 in float64;
-  the perturbed array is restored in a ``finally`` block;
+    allowed = SAFETY · (finite-difference error + equation rounding) + tol · (|g| + |g_num|)
+
+and each check is **agrees**, **wrong** or **cannot tell** at this h
+(:mod:`bpcore.verdicts`). A gradient below what finite differences can resolve
+is never called wrong.
+
+**The step h.** ``h=None`` (the default) chooses h per check: it starts at
+1e-5 (near ε^(1/3), the bottom of the V in float64) and moves along
+1e-7, 1e-6, ..., 1e-2 by factors of 10 while the estimated error keeps falling
+(a larger h when round-off dominates, a smaller one when truncation does),
+stopping once the resolution is finer than ``tol`` needs. A number uses
+exactly that h everywhere. Each check reports the h it used.
+
+Other conventions:
+
 * C is the cost summed over the batch, Σ_x C_x, so that its derivatives are the
   summed gradients that :func:`bpcore.backprop.backward` returns;
-* ``rel_error = ‖g − g_num‖ / max(floor, ‖g‖ + ‖g_num‖)`` with floor 1e-12, so two
-  near-zero gradients do not make a huge ratio; the worst single element and
-  its own elementwise relative error are reported too;
-* elements of z within h of a ReLU kink are counted in ``near_kink``: a
-  mismatch there is expected, not a bug;
+* ``rel_error = ‖g − g_num‖ / max(floor, ‖g‖ + ‖g_num‖)`` (floor 1e-12) is
+  reported with every check, for comparison with the usual 1e-7 rule of thumb;
+  the verdict does not depend on it alone;
+* the sizes |δ^k| in the round-off estimate come from bpcore's own backward
+  pass; they only set the resolution, never the reference values;
 * **float32 is upcast**: finite differences in float32 are swamped by round-off
-  (ε ≈ 1e-7, so C(p ± h) differ in their last digits), so the checker copies the
-  network and data to float64 and records that in ``report.notes``.
+  (ε ≈ 1.2e-7), so the checker copies the network and data to float64 and
+  records that in ``report.notes``.
 
-Nothing is printed; everything comes back as data (:class:`GradCheckReport`).
+Nothing is printed; everything comes back as data (:class:`bpcore.verdicts.GradCheckReport`).
 
 Taught in ``notebooks/05_gradient_checking.ipynb`` (and used in 02–04).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import numbers
 from typing import Callable, Optional
 
 import numpy as np
 
 from . import backprop
-from .costs import validate_cost_output, get_cost
+from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network, forward
+from .resolution import (EPS, Estimate, backward_rounding, bp1_rounding, bp2_errors, gradient_errors,
+                         roundoff_scales)
 from .update import update_parameter
-from .validation import validate_x, validate_y
+from .validation import validate_eta, validate_network, validate_x, validate_y
+from .verdicts import WRONG, EquationCheck, GradCheckReport, advice, judge
 
 __all__ = [
     "DEFAULT_H",
     "DEFAULT_TOL",
+    "STEPS",
+    "SAFETY",
     "numerical_gradient",
     "relative_error",
     "cost_from_z",
+    "total_cost",
     "numerical_deltas",
     "numerical_parameter_gradients",
-    "EquationCheck",
-    "GradCheckReport",
     "check_equations",
     "check_backward",
     "check_update_step",
 ]
 
-DEFAULT_H = 1e-6
+DEFAULT_H = 1e-5          # the plain finite-difference helpers' step; where h=None starts
+STEPS = (1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)   # the steps h=None may choose from
 DEFAULT_TOL = 1e-7
+SAFETY = 4.0              # allowed differences are this many times the estimated error
 ERROR_FLOOR = 1e-12
 
 
@@ -123,148 +150,153 @@ def cost_from_z(net: Network, z_l, l: int, y, cost) -> float:
     y : ndarray, shape (n_L, m)
     cost : cost class or name
     """
-    a = net.sigma(l)(z_l)
+    cost = get_cost(cost)
+    z = z_l
+    a = net.sigma(l)(z)
     for k in range(l + 1, net.L + 1):
-        a = net.sigma(k)(net.w[k] @ a + net.b[k])
-    return get_cost(cost).value(a, y)
+        z = net.w[k] @ a + net.b[k]
+        a = net.sigma(k)(z)
+    return cost.value(z, a, y)
 
 
-@dataclass(frozen=True)
-class EquationCheck:
-    """One equation at one layer, compared with finite differences.
+def total_cost(net: Network, x, y, cost) -> float:
+    """Σ_x C_x for inputs x (n_0, m) and targets y (n_L, m), not validated (for finite differences)."""
+    z, a = forward(net, x, validate=False)
+    return get_cost(cost).value(z[-1], a[-1], y)
 
-    Attributes
-    ----------
-    equation : str
-        "BP1", "BP2", "BP3", "BP4", "backward" (end-to-end) or "update".
-    layer : int
-    quantity : str
-        What was compared, e.g. "δ^2" or "∂C/∂w^1".
-    rel_error : float
-        ‖g − g_num‖ / max(floor, ‖g‖ + ‖g_num‖); inf if the shapes differ or the
-        implementation raised.
-    passed : bool
-        rel_error ≤ tol.
-    worst_index : tuple or None
-        Element with the largest |g − g_num|.
-    worst_analytic, worst_numeric : float or None
-        The two values at that element.
-    worst_elementwise_error : float or None
-        |g − g_num| / max(floor, |g| + |g_num|) at that element.
-    near_kink : int
-        Elements of z^k (k ≥ layer) within h of an activation's kink.
-    error : str
-        Why the comparison could not be made (exception or shape), else "".
-    analytic, numeric : ndarray or None
-        The full arrays.
+
+def numerical_deltas(net, z, y, cost, h: float = DEFAULT_H) -> list:
+    """δ^l = ∂(Σ_x C_x)/∂z^l by central differences in z^l, for l = 1..L.
+
+    z is the forward pass's list (``z[l]`` of shape (n_l, m)); ``cost`` a cost class.
+    Returns a list indexed like the network (slot 0 None), ``delta[l]`` of shape (n_l, m).
+    Taught in ``notebooks/05_gradient_checking.ipynb``.
     """
-
-    equation: str
-    layer: int
-    quantity: str
-    rel_error: float
-    passed: bool
-    worst_index: Optional[tuple] = None
-    worst_analytic: Optional[float] = None
-    worst_numeric: Optional[float] = None
-    worst_elementwise_error: Optional[float] = None
-    near_kink: int = 0
-    error: str = ""
-    analytic: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
-    numeric: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
-
-    def describe(self) -> str:
-        """One line in words."""
-        status = "ok  " if self.passed else "FAIL"
-        text = f"{status} {self.equation:<8} layer {self.layer}  {self.quantity:<10} rel. error {self.rel_error:.2e}"
-        if self.error:
-            text += f"  ({self.error})"
-        elif not self.passed and self.worst_index is not None:
-            text += (
-                f"  worst element {self.worst_index}: ours {self.worst_analytic:.6g}, "
-                f"finite differences {self.worst_numeric:.6g}"
-            )
-        if self.near_kink:
-            text += f"  [{self.near_kink} z value(s) within h of a kink: a mismatch there is expected]"
-        return text
+    return [None] + [numerical_gradient(*_delta_problem(net, z, y, cost, l), h)
+                     for l in range(1, net.L + 1)]
 
 
-@dataclass(frozen=True)
-class GradCheckReport:
-    """All the checks of one run, as data.
+def numerical_parameter_gradients(net, x, y, cost, h: float = DEFAULT_H):
+    """∂(Σ_x C_x)/∂w^l and ∂(Σ_x C_x)/∂b^l by central differences, for l = 1..L.
 
-    Attributes
-    ----------
-    checks : list of EquationCheck
-    tol : float
-    h : float
-    notes : tuple of str
-        E.g. that float32 inputs were upcast.
+    x (n_0, m) and y (n_L, m) already validated; ``cost`` a cost class. Returns
+    (grad_w, grad_b), lists indexed like the network, shapes of w^l and b^l.
+    Taught in ``notebooks/05_gradient_checking.ipynb``.
     """
-
-    checks: list
-    tol: float
-    h: float
-    notes: tuple = ()
-
-    @property
-    def passed(self) -> bool:
-        return all(c.passed for c in self.checks)
-
-    @property
-    def failures(self) -> list:
-        return [c for c in self.checks if not c.passed]
-
-    @property
-    def failing_equations(self) -> list:
-        """Names of the equations with at least one failing layer, in order."""
-        return list(dict.fromkeys(c.equation for c in self.failures))
-
-    def worst(self, equation: Optional[str] = None) -> float:
-        """Largest rel_error over all checks (or those of one equation)."""
-        errs = [c.rel_error for c in self.checks if equation in (None, c.equation)]
-        return max(errs) if errs else float("nan")
-
-    def by_equation(self) -> dict:
-        """{equation: worst rel_error} in the order checked."""
-        return {eq: self.worst(eq) for eq in dict.fromkeys(c.equation for c in self.checks)}
-
-    def summary(self) -> str:
-        """The report as text, one check per line (returned, not printed)."""
-        lines = [c.describe() for c in self.checks]
-        lines += [f"note: {n}" for n in self.notes]
-        verdict = "all equations agree with finite differences" if self.passed else (
-            "wrong: " + ", ".join(self.failing_equations))
-        lines.append(f"{verdict} (tol {self.tol:g}, h {self.h:g})")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
+    a = forward(net, x, validate=False)[1]
+    grad_w = [None] + [numerical_gradient(_layer_cost_of(net, a[l - 1], l, y, cost), net.w[l], h)
+                       for l in range(1, net.L + 1)]
+    grad_b = [None] + [numerical_gradient(_layer_cost_of(net, a[l - 1], l, y, cost), net.b[l], h)
+                       for l in range(1, net.L + 1)]
+    return grad_w, grad_b
 
 
-def _compare(equation, layer, quantity, analytic_fn, numeric, tol, near_kink=0) -> EquationCheck:
-    """Call the implementation and compare; exceptions and shape errors become failures."""
+def _delta_problem(net, z, y, cost, l):
+    z_l, cost = np.array(z[l], dtype=np.float64), get_cost(cost)
+    return (lambda: cost_from_z(net, z_l, l, y, cost)), z_l
+
+
+def _layer_cost_of(net, a_prev, l, y, cost):
+    """Σ_x C_x as a function of w^l and b^l (read when called), from a fixed a^{l−1}.
+
+    Layers below l do not depend on w^l or b^l, so only layers l..L are re-run:
+    the same numbers as a whole forward pass, in fewer operations.
+    """
+    cost = get_cost(cost)
+    return lambda: cost_from_z(net, net.w[l] @ a_prev + net.b[l], l, y, cost)
+
+
+# --- what finite differences can resolve ------------------------------------------------
+
+
+def _estimate(f, p, noise: float, h: Optional[float], enough: float) -> Estimate:
+    """Central differences of f in p at h (or the best step of STEPS if h is None).
+
+    ``noise`` bounds the rounding error of one evaluation of f. The truncation
+    error at step s is measured, Richardson's way: central differences err by
+    c·s² + O(s⁴), so g(2s) − g(s) = 3·c·s², and |g(2s) − g(s)| / 3 estimates it.
+    The search stops once the error is below ``enough`` times the gradient.
+    """
+    cache = {}
+
+    def g(s):
+        if s not in cache:
+            cache[s] = numerical_gradient(f, p, s)
+        return cache[s]
+
+    def at(s):
+        trunc = np.abs(g(2 * s) - g(s)) / 3.0
+        e = Estimate(g(s), np.full(p.shape, noise / s), trunc, s)
+        return e, float(np.linalg.norm(e.error)), enough * float(np.linalg.norm(e.value))
+
+    best, size, good_size = at(DEFAULT_H if h is None else h)
+    if h is not None or size <= good_size or not (np.any(best.value) or np.any(g(2 * best.h))):
+        return best  # a fixed h; fine already; or exactly 0, which no step changes
+    k = STEPS.index(DEFAULT_H)
+    up = 1 if noise / best.h >= float(np.max(best.truncation)) else -1
+    while 0 <= k + up < len(STEPS):
+        k += up
+        e, e_size, e_good = at(STEPS[k])
+        if e_size >= size:
+            break
+        best, size = e, e_size
+        if size <= e_good:
+            break
+    return best
+
+
+# --- one comparison ------------------------------------------------------------------------
+
+
+def _compare(equation, layer, quantity, analytic_fn, numeric, rounding, tol, h, near_kink=0,
+             unresolved_why=lambda: "") -> EquationCheck:
+    """Call the implementation and judge it against ``numeric`` ± ``rounding`` (elementwise).
+
+    ``rounding`` is the estimated error (finite differences plus arithmetic)
+    before the SAFETY factor; ``unresolved_why()`` says what to try if the
+    gradient is below the resolution. Exceptions and shape errors are "wrong".
+    """
+    numeric = np.asarray(numeric, dtype=np.float64)
     try:
         analytic = np.asarray(analytic_fn(), dtype=np.float64)
     except Exception as exc:  # the implementation under test is arbitrary code
         hint = ""
         if isinstance(exc, ValueError) and "matmul" in str(exc):
             hint = " (a shape mismatch in a matrix product: check for a missing or extra transpose)"
-        return EquationCheck(equation, layer, quantity, float("inf"), False, near_kink=near_kink,
-                             error=f"raised {type(exc).__name__}: {exc}{hint}", numeric=numeric)
+        why = f"raised {type(exc).__name__}: {exc}{hint}"
+        return EquationCheck(equation, layer, quantity, WRONG, float("inf"), h, reason=why,
+                             near_kink=near_kink, error=why, numeric=numeric)
     if analytic.shape != numeric.shape:
-        return EquationCheck(
-            equation, layer, quantity, float("inf"), False, near_kink=near_kink,
-            error=f"shape {analytic.shape}, expected {numeric.shape} (check for a missing or extra transpose)",
-            analytic=analytic, numeric=numeric)
-    diff = np.abs(analytic - numeric)
-    worst = tuple(int(i) for i in np.unravel_index(np.argmax(diff), diff.shape))
-    elem = float(diff[worst] / max(ERROR_FLOOR, abs(analytic[worst]) + abs(numeric[worst])))
-    err = relative_error(analytic, numeric)
-    if not np.isfinite(err):
-        err = float("inf")
-    return EquationCheck(equation, layer, quantity, err, err <= tol, worst, float(analytic[worst]),
-                         float(numeric[worst]), elem, near_kink, "", analytic, numeric)
+        why = f"shape {analytic.shape}, expected {numeric.shape} (check for a missing or extra transpose)"
+        return EquationCheck(equation, layer, quantity, WRONG, float("inf"), h, reason=why,
+                             near_kink=near_kink, error=why, analytic=analytic, numeric=numeric)
+    u = SAFETY * np.asarray(rounding, dtype=np.float64) * np.ones(numeric.shape)
+    with np.errstate(invalid="ignore", over="ignore"):  # a NaN or inf result is simply wrong
+        diff = np.abs(analytic - numeric)
+        allowed = u + tol * (np.abs(analytic) + np.abs(numeric))
+        excess = np.where(diff == 0, 0.0, diff / np.maximum(allowed, 1e-300))  # NaN stays NaN
+        excess = np.where(np.isfinite(excess), excess, np.inf)
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(excess), excess.shape))
+        elem = float(diff[worst] / max(ERROR_FLOOR, abs(analytic[worst]) + abs(numeric[worst])))
+        err = relative_error(analytic, numeric)
+    err = err if np.isfinite(err) else float("inf")
+    resolution, size = float(np.linalg.norm(u)), float(np.linalg.norm(numeric))
+    verdict, reason = judge(float(excess[worst]), size, resolution, near_kink, unresolved_why,
+                             diff[worst], allowed[worst], analytic[worst], numeric[worst], worst)
+    return EquationCheck(equation, layer, quantity, verdict, err, h, resolution, size, reason, worst,
+                         float(analytic[worst]), float(numeric[worst]), elem, near_kink, "",
+                         analytic, numeric, allowed)
+
+
+# --- the checkers ---------------------------------------------------------------------------
+
+
+def _positive(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number > 0; got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0; got {name}={value!r}")
+    return float(value)
 
 
 def _as_float64(net: Network, x, y):
@@ -289,42 +321,36 @@ def _kinks_from(net: Network, z, l: int, h: float) -> int:
     return count
 
 
-def _prepare(net, x, y, cost):
-    cost = get_cost(cost)
-    validate_cost_output(cost, net.output)
-    x = validate_x(x, net.sizes[0])
-    y = validate_y(y, net.sizes[-1], x.shape[1])
-    net, x, y, notes = _as_float64(net, x, y)
-    return net, x, y, cost, notes
+class _Problem:
+    """Validated float64 copies, the forward pass, bpcore's gradients and the noise scales."""
 
+    def __init__(self, net, x, y, cost, h, tol):
+        self.h = None if h is None else _positive(h, "h")
+        self.tol = _positive(tol, "tol")
+        validate_network(net)
+        self.cost = get_cost(cost)
+        validate_cost_output(self.cost, net.output)
+        x = validate_x(x, net.sizes[0])
+        y = validate_y(y, net.sizes[-1], x.shape[1])
+        validate_target(self.cost, y)
+        self.net, self.x, self.y, self.notes = _as_float64(net, x, y)
+        self.z, self.a = forward(self.net, self.x, validate=False)
+        self.grads = backprop.backward(self.net, self.x, self.y, self.cost, validate=False)
+        self.noise_delta, self.noise_params = roundoff_scales(
+            self.net, self.y, self.cost, self.z, self.a, self.grads.delta)
+        self.enough = self.tol / SAFETY
 
-def numerical_deltas(net, z, y, cost, h: float = DEFAULT_H) -> list:
-    """δ^l = ∂(Σ_x C_x)/∂z^l by central differences in z^l, for l = 1..L.
+    def delta(self, l) -> Estimate:
+        f, p = _delta_problem(self.net, self.z, self.y, self.cost, l)
+        return _estimate(f, p, EPS * self.noise_delta[l], self.h, self.enough)
 
-    z is the forward pass's list (``z[l]`` of shape (n_l, m)); ``cost`` a cost class.
-    Returns a list indexed like the network (slot 0 None), ``delta[l]`` of shape (n_l, m).
-    Taught in ``notebooks/05_gradient_checking.ipynb``.
-    """
-    delta = [None] * (net.L + 1)
-    for l in range(1, net.L + 1):
-        z_l = z[l].copy()
-        delta[l] = numerical_gradient(lambda: cost_from_z(net, z_l, l, y, cost), z_l, h)
-    return delta
+    def params(self, l):
+        f = _layer_cost_of(self.net, self.a[l - 1], l, self.y, self.cost)
+        return tuple(_estimate(f, p, EPS * self.noise_params[l], self.h, self.enough)
+                     for p in (self.net.w[l], self.net.b[l]))
 
-
-def numerical_parameter_gradients(net, x, y, cost, h: float = DEFAULT_H):
-    """∂(Σ_x C_x)/∂w^l and ∂(Σ_x C_x)/∂b^l by central differences, for l = 1..L.
-
-    x (n_0, m) and y (n_L, m) already validated; ``cost`` a cost class. Returns
-    (grad_w, grad_b), lists indexed like the network, shapes of w^l and b^l.
-    Taught in ``notebooks/05_gradient_checking.ipynb``.
-    """
-    def total_cost():
-        return cost.value(forward(net, x, validate=False)[1][-1], y)
-
-    grad_w = [None] + [numerical_gradient(total_cost, net.w[l], h) for l in range(1, net.L + 1)]
-    grad_b = [None] + [numerical_gradient(total_cost, net.b[l], h) for l in range(1, net.L + 1)]
-    return grad_w, grad_b
+    def kinks(self, l, h):
+        return _kinks_from(self.net, self.z, l, h)
 
 
 def check_equations(
@@ -337,7 +363,7 @@ def check_equations(
     bp2=backprop.backpropagate_error,
     bp3=backprop.bias_gradient,
     bp4=backprop.weight_gradient,
-    h: float = DEFAULT_H,
+    h: Optional[float] = None,
     tol: float = DEFAULT_TOL,
 ) -> GradCheckReport:
     """Check BP1–BP4 one by one, at every layer, against finite differences.
@@ -350,40 +376,49 @@ def check_equations(
 
     Parameters
     ----------
-    net : Network (small: the numerical part costs 2 forward passes per number)
+    net : Network (small: the numerical part costs 2 forward passes per number per step tried)
     x : ndarray, shape (n_0, m); y : ndarray, shape (n_L, m)
     cost : str or cost class
-    h, tol : finite-difference step and pass threshold on rel_error
+    h : float > 0, or None to choose the step per check (module docstring)
+    tol : float > 0, relative differences below tol are never wrong
 
     Returns
     -------
     GradCheckReport
         Checks in the order BP1 (layer L), BP2 (layers L−1..1), then BP3 and
-        BP4 for layers 1..L.
+        BP4 for layers 1..L; each with a verdict "agrees", "wrong" or "cannot tell".
 
     Taught in ``notebooks/05_gradient_checking.ipynb``.
     """
-    net, x, y, cost, notes = _prepare(net, x, y, cost)
-    L = net.L
-    z, a = forward(net, x, validate=False)
-    num_delta = numerical_deltas(net, z, y, cost, h)
-    num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
-    checks = [
-        _compare("BP1", L, f"δ^{L}", lambda: bp1(cost, z[L].copy(), a[L].copy(), y.copy(), net.sigma(L)),
-                 num_delta[L], tol, _kinks_from(net, z, L, h))
-    ]
+    P = _Problem(net, x, y, cost, h, tol)
+    net, z, a, y, L = P.net, P.z, P.a, P.y, P.net.L
+    d = [None] + [P.delta(l) for l in range(1, L + 1)]
+    params = [None] + [P.params(l) for l in range(1, L + 1)]
+
+    def judge(equation, l, quantity, fn, est, fed, inputs=None):
+        # fed = (the equation's rounding, its numerical input's error); h is the step of the
+        # compared finite difference, and kinks count within the inputs' step too
+        step = est.h if inputs is None else max(est.h, inputs.h)
+        return _compare(equation, l, quantity, fn, est.value, est.error + fed[0] + fed[1], P.tol, est.h,
+                        P.kinks(l, step), lambda: advice(est, *fed, largest_step=STEPS[-1]))
+
+    sigma_L = net.sigma(L)
+    checks = [judge("BP1", L, f"δ^{L}", lambda: bp1(P.cost, z[L].copy(), a[L].copy(), y.copy(), sigma_L),
+                    d[L], (bp1_rounding(P.cost, z[L], a[L], y, sigma_L), 0.0))]
     for l in range(L - 1, 0, -1):
-        checks.append(_compare(
+        fed = bp2_errors(net.w[l + 1], d[l + 1].value, d[l + 1].error, z[l], net.sigma(l))
+        checks.append(judge(
             "BP2", l, f"δ^{l}",
-            lambda l=l: bp2(net.w[l + 1].copy(), num_delta[l + 1].copy(), z[l].copy(), net.sigma(l)),
-            num_delta[l], tol, _kinks_from(net, z, l, h)))
+            lambda l=l: bp2(net.w[l + 1].copy(), d[l + 1].value.copy(), z[l].copy(), net.sigma(l)),
+            d[l], fed, d[l + 1]))
+    fed = [None] + [gradient_errors(d[l].value, d[l].error, a[l - 1]) for l in range(1, L + 1)]
     for l in range(1, L + 1):
-        checks.append(_compare("BP3", l, f"∂C/∂b^{l}", lambda l=l: bp3(num_delta[l].copy()),
-                               num_b[l], tol, _kinks_from(net, z, l, h)))
+        checks.append(judge("BP3", l, f"∂C/∂b^{l}", lambda l=l: bp3(d[l].value.copy()),
+                            params[l][1], fed[l][0], d[l]))
     for l in range(1, L + 1):
-        checks.append(_compare("BP4", l, f"∂C/∂w^{l}", lambda l=l: bp4(num_delta[l].copy(), a[l - 1].copy()),
-                               num_w[l], tol, _kinks_from(net, z, l, h)))
-    return GradCheckReport(checks, tol, h, notes)
+        checks.append(judge("BP4", l, f"∂C/∂w^{l}", lambda l=l: bp4(d[l].value.copy(), a[l - 1].copy()),
+                            params[l][0], fed[l][1], d[l]))
+    return GradCheckReport(checks, P.tol, P.h, P.notes)
 
 
 def check_backward(
@@ -393,13 +428,14 @@ def check_backward(
     cost="quadratic",
     *,
     backward_fn=backprop.backward,
-    h: float = DEFAULT_H,
+    h: Optional[float] = None,
     tol: float = DEFAULT_TOL,
 ) -> GradCheckReport:
     """End-to-end check: a whole backward pass's ∂C/∂b^l and ∂C/∂w^l.
 
     ``backward_fn(net, x, y, cost)`` must return an object with ``grad_w`` and
     ``grad_b`` lists indexed 1..L (like :class:`bpcore.backprop.Gradients`).
+    h and tol as for :func:`check_equations`.
 
     Returns
     -------
@@ -407,24 +443,26 @@ def check_backward(
 
     Taught in ``notebooks/04_gradients_bp3_bp4.ipynb``.
     """
-    net, x, y, cost, notes = _prepare(net, x, y, cost)
-    z, _ = forward(net, x, validate=False)
-    num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
+    P = _Problem(net, x, y, cost, h, tol)
+    round_w, round_b = backward_rounding(P.net, P.cost, P.z, P.a, P.y, P.grads.delta)
     try:
-        grads = backward_fn(net, x.copy(), y.copy(), cost)
+        grads = backward_fn(P.net, P.x.copy(), P.y.copy(), P.cost)
         failure = None
     except Exception as exc:
         grads, failure = None, exc
     checks = []
-    for l in range(1, net.L + 1):
-        for name, num in (("b", num_b[l]), ("w", num_w[l])):
+    for l in range(1, P.net.L + 1):
+        est_w, est_b = P.params(l)
+        for name, est, rounding in (("b", est_b, round_b[l]), ("w", est_w, round_w[l])):
             def analytic(l=l, name=name):
                 if failure is not None:
                     raise failure
                 return getattr(grads, f"grad_{name}")[l]
-            checks.append(_compare("backward", l, f"∂C/∂{name}^{l}", analytic, num, tol,
-                                   _kinks_from(net, z, l, h)))
-    return GradCheckReport(checks, tol, h, notes)
+            def why(est=est, rounding=rounding):
+                return advice(est, rounding, largest_step=STEPS[-1])
+            checks.append(_compare("backward", l, f"∂C/∂{name}^{l}", analytic, est.value,
+                                   est.error + rounding, P.tol, est.h, P.kinks(l, est.h), why))
+    return GradCheckReport(checks, P.tol, P.h, P.notes)
 
 
 def check_update_step(
@@ -434,29 +472,47 @@ def check_update_step(
     cost="quadratic",
     *,
     update_fn=update_parameter,
+    backward_fn=backprop.backward,
     eta: float = 0.5,
-    h: float = DEFAULT_H,
+    h: Optional[float] = None,
     tol: float = DEFAULT_TOL,
 ) -> GradCheckReport:
-    """Check the update rule p → p − (η/m) Σ_x ∂C_x/∂p against finite differences.
+    """Check a training step p → p − (η/m) Σ_x ∂C_x/∂p against finite differences.
 
-    For each layer's w^l and b^l, the summed gradient is computed by finite
-    differences, passed to ``update_fn(p, grad_sum, eta, m)``, and the result
-    compared with p − (η/m)·grad_sum. The batch size m is x's column count
-    (use m ≥ 2 so that a missing 1/m shows). ``quantity`` reads "w^l" or "b^l".
+    For each layer's w^l and b^l, ``update_fn(p, grad_sum, eta, m)`` is given
+    the summed gradient of the backward pass under test (``backward_fn(net, x, y,
+    cost).grad_w[l]`` and ``.grad_b[l]``), and the step it makes, p_new − p, is
+    compared with −(η/m)·g_num, where g_num is Σ_x ∂C_x/∂p computed independently
+    by central differences. So the check fails when the update rule is wrong (a
+    missing 1/m, a wrong sign, ...) *or* when the gradients it was given are. The
+    resolution is (η/m) times that of the finite differences, plus the rounding of
+    p − step. The batch size m is x's column count (use m ≥ 2 so that a missing
+    1/m shows). ``quantity`` reads "w^l" or "b^l"; each check's ``h`` is the step
+    of the finite differences.
 
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
-    net, x, y, cost, notes = _prepare(net, x, y, cost)
-    m = x.shape[1]
-    num_w, num_b = numerical_parameter_gradients(net, x, y, cost, h)
+    eta = validate_eta(eta)
+    P = _Problem(net, x, y, cost, h, tol)
+    m = P.x.shape[1]
+    try:
+        grads, failure = backward_fn(P.net, P.x.copy(), P.y.copy(), P.cost), None
+    except Exception as exc:  # the implementation under test is arbitrary code
+        grads, failure = None, exc
     checks = []
-    for l in range(1, net.L + 1):
-        for name, p, g in (("w", net.w[l], num_w[l]), ("b", net.b[l], num_b[l])):
-            expected = p - (eta / m) * g
-            # Compare the *steps*, p_new − p, so the error is relative to the step size.
+    for l in range(1, P.net.L + 1):
+        est_w, est_b = P.params(l)
+        for name, p, est in (("w", P.net.w[l], est_w), ("b", P.net.b[l], est_b)):
+            expected = -(eta / m) * est.value
+            rounding = (eta / m) * est.error + 4 * EPS * (np.abs(p) + np.abs(expected))
+
+            def step(l=l, name=name, p=p):
+                if failure is not None:
+                    raise failure
+                grad_sum = np.array(getattr(grads, f"grad_{name}")[l], dtype=np.float64)
+                return np.asarray(update_fn(p.copy(), grad_sum, eta, m)) - p
+
             checks.append(_compare(
-                "update", l, f"{name}^{l}",
-                lambda p=p, g=g: np.asarray(update_fn(p.copy(), g.copy(), eta, m)) - p,
-                expected - p, tol))
-    return GradCheckReport(checks, tol, h, notes)
+                "update", l, f"{name}^{l}", step, expected, rounding, P.tol, est.h, 0,
+                lambda: "the step is below what finite differences resolve: try a larger h or float64"))
+    return GradCheckReport(checks, P.tol, P.h, P.notes)

@@ -114,9 +114,10 @@ def _validate_init(init) -> None:
 
 
 INITIALISERS = {
-    "normal": "w, b ~ N(0, 1): the standard normal of the seed's source (Nielsen's network.py)",
-    "lecun": "w ~ N(0, 1/n_{l-1}), b = 0: Nielsen's network2.py 'scaled' 1/sqrt(n_in)",
-    "xavier": "w ~ N(0, 2/(n_{l-1} + n_l)), b = 0: Glorot & Bengio, for tanh and sigmoid",
+    "normal": "w, b ~ N(0, 1): unscaled, as in Nielsen's network.py",
+    "lecun": "w ~ N(0, 1/n_{l-1}), b = 0: LeCun's scale; Nielsen's network2.py scales w the same way "
+             "but draws b ~ N(0, 1)",
+    "xavier": "w ~ N(0, 2/(n_{l-1} + n_l)), b = 0: Glorot & Bengio, derived for tanh",
     "he": "w ~ N(0, 2/n_{l-1}), b = 0: He et al., for ReLU",
 }
 

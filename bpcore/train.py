@@ -22,10 +22,11 @@ from typing import Callable, Iterator, NamedTuple, Optional
 import numpy as np
 
 from .backprop import backward
-from .costs import validate_cost_output, get_cost
+from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network, forward
 from .update import update
-from .validation import is_whole_number, real_number, validate_eta, validate_x, validate_y, whole_number
+from .validation import (is_whole_number, real_number, validate_eta, validate_network, validate_rng, validate_x,
+                         validate_y, whole_number)
 
 __all__ = ["History", "Epoch", "sgd_epoch", "train_epochs", "train", "mean_cost", "accuracy",
            "predict_labels", "class_labels"]
@@ -51,6 +52,9 @@ class Epoch:
         True if this epoch blew up; :func:`train_epochs` stops after it.
     message : str
         For a diverged epoch, why, naming η and a smaller one; else "".
+    best_loss : float
+        The lowest mean training cost of the run so far, its start included (pass it
+        back as ``best_loss`` to continue the run exactly).
     """
 
     number: int
@@ -61,6 +65,7 @@ class Epoch:
     val_accuracy: Optional[float] = None
     diverged: bool = False
     message: str = ""
+    best_loss: Optional[float] = None
 
 
 @dataclass
@@ -76,7 +81,18 @@ class History:
         The same on held-out data, if it was given (else empty).
     eta, m : the learning rate and batch size used
     diverged : bool
-        True if training stopped because the loss became NaN or inf or exploded.
+        True if training stopped because it blew up: a NaN or infinite loss, overflowing
+        weights, saturated units, or a loss that climbed far above the best it reached.
+    failed : bool
+        True if training failed: it diverged, or it ran to the end with the loss above
+        where it started.
+    failed_epoch : int or None
+        The epoch in which it diverged (counted from 1), else None.
+    net_epoch : int
+        The epoch whose parameters :func:`train` returned (0: the initial ones). After a
+        divergence it is ``failed_epoch - 1``: the last finite parameters.
+    start_loss : float or None
+        The mean training cost before the first epoch.
     stopped : bool
         True if the callback asked to stop early.
     message : str
@@ -85,11 +101,14 @@ class History:
 
     eta: float
     m: int
+    start_loss: Optional[float] = None
     loss: list = field(default_factory=list)
     accuracy: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
     diverged: bool = False
+    failed: bool = False
+    failed_epoch: Optional[int] = None
     stopped: bool = False
     message: str = ""
 
@@ -98,10 +117,16 @@ class History:
         """Number of completed epochs."""
         return len(self.loss)
 
+    @property
+    def net_epoch(self) -> int:
+        """The epoch whose parameters the run ended with (0: the initial ones)."""
+        return self.epochs
+
     def add(self, epoch: Epoch) -> None:
         """Record one :class:`Epoch`: its numbers, or for a diverged one why it diverged."""
         if epoch.diverged:
-            self.diverged, self.message = True, epoch.message
+            self.diverged = self.failed = True
+            self.failed_epoch, self.message = epoch.number, epoch.message
             return
         self.loss.append(epoch.loss)
         self.accuracy.append(epoch.accuracy)
@@ -156,10 +181,11 @@ def accuracy(net: Network, x, y):
 def mean_cost(net: Network, x, y, cost="quadratic") -> float:
     """The mean cost (1/m) Σ_x C_x over the m columns of x."""
     cost = get_cost(cost)
-    a_L = forward(net, x)[1][-1]
-    y = validate_y(y, net.sizes[-1], a_L.shape[1])  # a mismatched y would broadcast silently
+    z, a = forward(net, x)
+    y = validate_y(y, net.sizes[-1], a[-1].shape[1])  # a mismatched y would broadcast silently
+    validate_target(cost, y)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return cost.value(a_L, y) / a_L.shape[1]
+        return cost.value(z[-1], a[-1], y) / a[-1].shape[1]
 
 
 def _batch_size(m, N) -> int:
@@ -244,6 +270,11 @@ def _chunks(perm, m, column_bytes):
 # cross-entropy stops growing, so the loss alone would not show the divergence.
 Z_LIMIT = 1e8
 
+# A loss that climbs this many times above the best it reached, and above where it
+# started, has left the minimum for good: a bounded cost (cross-entropy at chance is
+# log 2 per example) never rises a million-fold, so a relative climb is the test.
+CLIMB_FACTOR = 10.0
+
 
 def _divergence_check(net: Network, x, y, cost):
     """The mean cost on (x, y), why training diverged (or None), and a^L.
@@ -260,7 +291,7 @@ def _divergence_check(net: Network, x, y, cost):
     if not all(np.isfinite(z[l]).all() for l in range(1, net.L + 1)):
         return float("nan"), "the loss became NaN or infinite (the weighted inputs z overflowed)", None
     z_max = max(float(np.max(np.abs(z[l]))) for l in range(1, net.L + 1))
-    loss = cost.value(a[-1], y) / x.shape[1]
+    loss = cost.value(z[-1], a[-1], y) / x.shape[1]
     if z_max > Z_LIMIT:
         return loss, f"the weighted inputs reached |z| = {z_max:.2g}, so the units are saturated and learning has stopped", a[-1]
     if not np.isfinite(loss):
@@ -282,16 +313,19 @@ class _Inputs(NamedTuple):
 
 
 def _validated(net: Network, x, y, cost, eta, m, x_val, y_val) -> _Inputs:
+    validate_network(net)  # NaN already in the parameters is reported as that, not blamed on η
     cost = get_cost(cost)
     validate_cost_output(cost, net.output)
     eta = validate_eta(eta)
     x = validate_x(x, net.sizes[0])
     y = validate_y(y, net.sizes[-1], x.shape[1])
+    validate_target(cost, y)
     x, y = np.asfortranarray(x), np.asfortranarray(y)  # once here, not in every sgd_epoch
     m = _batch_size(m, x.shape[1])
     if x_val is not None:
         x_val = validate_x(x_val, net.sizes[0], "x_val")
         y_val = validate_y(y_val, net.sizes[-1], x_val.shape[1], "y_val")
+        validate_target(cost, y_val, "y_val")
     y_labels = class_labels(y) if _is_classification(y) else None
     return _Inputs(x, y, cost, eta, m, x_val, y_val, y_labels)
 
@@ -309,7 +343,8 @@ def train_epochs(
     y_val=None,
     start_epoch: int = 0,
     start_loss: Optional[float] = None,
-    explode_factor: float = 1e6,
+    best_loss: Optional[float] = None,
+    climb_factor: float = CLIMB_FACTOR,
 ) -> Iterator[Epoch]:
     """Minibatch SGD one epoch at a time: yields an :class:`Epoch` after each one, without end.
 
@@ -336,14 +371,19 @@ def train_epochs(
         Epochs already done: the first one yielded is number ``start_epoch + 1``.
     start_loss : float, optional
         The run's mean training cost before its first epoch (default: that of ``net``).
-    explode_factor : float
-        An epoch also diverges when its loss exceeds this many times ``start_loss``.
+    best_loss : float, optional
+        The lowest mean training cost the run reached so far (default: ``start_loss``);
+        the last :class:`Epoch`'s ``best_loss`` when continuing.
+    climb_factor : float > 1
+        An epoch also diverges when its loss is above ``start_loss`` and more than
+        this many times the best loss the run reached.
 
     Yields
     ------
     Epoch
         After each epoch. Divergence (a NaN or infinite loss, overflowing weights or
-        weighted inputs, saturated units with |z| > ``Z_LIMIT``, or an exploding loss)
+        weighted inputs, saturated units with |z| > ``Z_LIMIT``, or a loss that climbed
+        far above its best)
         is checked after every epoch; a diverged epoch is yielded with
         ``diverged=True``, the network from before it and a plain message, and is
         the last one. Take as many epochs as you want, e.g. with ``itertools.islice``.
@@ -354,31 +394,37 @@ def train_epochs(
     start_epoch = whole_number(start_epoch, "start_epoch", minimum=0)
     if start_loss is not None:
         start_loss = real_number(start_loss, "start_loss", minimum=0)
-    return _epochs(net, inputs, np.random.default_rng(rng), start_epoch, start_loss, explode_factor)
+    if best_loss is not None:
+        best_loss = real_number(best_loss, "best_loss", minimum=0)
+    climb_factor = real_number(climb_factor, "climb_factor", minimum=1)
+    return _epochs(net, inputs, validate_rng(rng), start_epoch, start_loss, best_loss, climb_factor)
 
 
-def _epochs(net, inputs: _Inputs, rng, start_epoch, start_loss, explode_factor):
+def _epochs(net, inputs: _Inputs, rng, start_epoch, start_loss, best, climb_factor):
     """The generator behind :func:`train_epochs`, on validated inputs."""
     x, y, cost, eta = inputs.x, inputs.y, inputs.cost, inputs.eta
     if start_loss is None:
         start_loss = mean_cost(net, x, y, cost)
+    best = start_loss if best is None else min(best, start_loss)
     for number in count(start_epoch + 1):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             new_net = sgd_epoch(net, x, y, cost, eta, inputs.m, rng)
             loss, why, a_L = _divergence_check(new_net, x, y, cost)
-        if why is None and loss > explode_factor * max(start_loss, 1e-12):
-            why = f"the loss exploded to {loss:.3g} (it started at {start_loss:.3g})"
+        if why is None and loss > start_loss and loss > climb_factor * best:
+            why = (f"the loss climbed to {loss:.3g}, more than {climb_factor:g} times the best it reached "
+                   f"({best:.3g}) and above where it started ({start_loss:.3g})")
         if why is not None:
-            yield Epoch(number, net, loss, diverged=True, message=(
+            yield Epoch(number, net, loss, diverged=True, best_loss=best, message=(
                 f"Training diverged in epoch {number} with learning rate eta={eta:g}: {why}. "
-                f"The step (eta/m)·Σ∂C/∂w is too large; try a smaller eta, "
-                f"e.g. eta={eta / 10:g}. The network returned is the one from before this epoch."))
+                f"The step (eta/m)·Σ∂C/∂w is too large; try a smaller eta, e.g. eta={eta / 10:g}. "
+                f"The network returned is the one after epoch {number - 1}, before it blew up."))
             return
+        best = min(best, loss)
         net = new_net
-        yield _measured(number, net, loss, a_L, inputs)
+        yield _measured(number, net, loss, a_L, inputs, best)
 
 
-def _measured(number, net, loss, a_L, inputs: _Inputs) -> Epoch:
+def _measured(number, net, loss, a_L, inputs: _Inputs, best_loss) -> Epoch:
     """The Epoch record: accuracy from the divergence check's a^L, and the held-out numbers."""
     acc = val_loss = val_acc = None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -388,7 +434,7 @@ def _measured(number, net, loss, a_L, inputs: _Inputs) -> Epoch:
             val_loss = mean_cost(net, inputs.x_val, inputs.y_val, inputs.cost)
             if inputs.y_labels is not None:
                 val_acc = accuracy(net, inputs.x_val, inputs.y_val)
-    return Epoch(number, net, loss, acc, val_loss, val_acc)
+    return Epoch(number, net, loss, acc, val_loss, val_acc, best_loss=best_loss)
 
 
 def train(
@@ -403,7 +449,7 @@ def train(
     x_val=None,
     y_val=None,
     callback: Optional[Callable] = None,
-    explode_factor: float = 1e6,
+    climb_factor: float = CLIMB_FACTOR,
 ):
     """Train with minibatch SGD and return ``(net, history)``.
 
@@ -428,26 +474,32 @@ def train(
     callback : callable, optional
         ``callback(epoch, net, history)`` after each epoch (epoch counts from
         1). Return False to stop early. Widgets and progress bars hook in here.
-    explode_factor : float
-        Training also counts as diverged when the loss exceeds this many times
-        its starting value.
+    climb_factor : float > 1
+        Training also counts as diverged when the loss is above its starting value
+        and more than this many times the best it reached.
 
     Returns
     -------
     net : Network
         The last parameters whose loss was finite. If training diverged this is
-        the network from *before* the epoch that blew up, never a NaN network.
+        the network from *before* the epoch that blew up (``history.net_epoch``),
+        never a NaN network.
     history : History
-        ``history.diverged`` and ``history.message`` say whether and why training
-        stopped. No exception is raised for divergence and no warning printed.
+        ``history.failed``, ``history.diverged``, ``history.failed_epoch`` and
+        ``history.message`` say whether, when and why training failed: it blew up,
+        or it ended with the loss above where it started. No exception is raised
+        for a failed run and no warning printed. NaN or inf already in ``net`` is
+        refused with a ValueError before the first epoch.
 
     Taught in ``notebooks/07_training_on_toy_data.ipynb``.
     """
     inputs = _validated(net, x, y, cost, eta, m, x_val, y_val)
     if not is_whole_number(epochs) or epochs < 0:
         raise ValueError(f"epochs must be a whole number ≥ 0; got {epochs!r}")
-    history = History(eta=inputs.eta, m=inputs.m)
-    for epoch in islice(_epochs(net, inputs, np.random.default_rng(rng), 0, None, explode_factor), epochs):
+    climb_factor = real_number(climb_factor, "climb_factor", minimum=1)
+    start_loss = mean_cost(net, inputs.x, inputs.y, inputs.cost)
+    history = History(eta=inputs.eta, m=inputs.m, start_loss=start_loss)
+    for epoch in islice(_epochs(net, inputs, validate_rng(rng), 0, start_loss, None, climb_factor), epochs):
         history.add(epoch)
         if epoch.diverged:
             return net, history
@@ -456,5 +508,18 @@ def train(
             history.stopped = True
             history.message = f"Stopped by the callback after epoch {epoch.number}."
             return net, history
-    history.message = f"Finished {history.epochs} epoch(s)." if epochs else "No epochs run."
+    history.message = _end_message(history, epochs)
     return net, history
+
+
+def _end_message(history: History, epochs: int) -> str:
+    """How a run that did not blow up ended; marks it failed if its loss rose."""
+    if not epochs:
+        return "No epochs run."
+    end = history.loss[-1]
+    if end > history.start_loss:
+        history.failed = True
+        return (f"Training failed: after {history.epochs} epoch(s) with learning rate eta={history.eta:g} "
+                f"the loss ended above where it started ({history.start_loss:.3g} → {end:.3g}). "
+                f"The steps overshoot; try a smaller eta, e.g. eta={history.eta / 10:g}.")
+    return f"Finished {history.epochs} epoch(s)."

@@ -1,4 +1,4 @@
-"""A private JupyterLab server and headless Chromium for the real-browser test.
+"""A private JupyterLab server and headless Chromium for the real-browser tests.
 
 Follows the recipe in the project's browser-test notes: JupyterLab on
 127.0.0.1 with a random token, a temporary COPY of the notebooks as its root
@@ -6,6 +6,10 @@ Follows the recipe in the project's browser-test notes: JupyterLab on
 user settings that stop the news toast and the kernel dialog, Debian's
 /usr/bin/chromium driven by Playwright through ``executable_path`` (never
 ``playwright install``). Only processes started here are stopped, by PID.
+
+:func:`require_browser` applies the tests' rule for a missing browser (skip locally, fail
+when CI=true); :func:`open_and_run_all` opens a notebook, clears its stored outputs and runs
+every cell; :func:`tab_to` moves the keyboard focus with Tab alone.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-extensions",
 ]
 INSTALL_HINT = "install it with `apt-get install chromium` (Debian/Ubuntu); never `playwright install`"
+IN_CI = os.environ.get("CI") == "true"
 
 
 def find_chromium():
@@ -41,13 +46,44 @@ def find_chromium():
     return None
 
 
+def in_ci() -> bool:
+    """CI sets CI=true: there a missing dependency fails the run instead of skipping."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(problems: list, what: str) -> None:
+    """Skip (locally) or fail (in CI) when ``problems`` lists missing dependencies."""
+    import pytest
+
+    if problems:
+        message = "; ".join(problems)
+        if in_ci():
+            pytest.fail(f"{what} cannot run in CI: {message}", pytrace=False)
+        pytest.skip(message)
+
+
+def require_browser() -> str:
+    """Path of Chromium, with Playwright importable; otherwise skip or fail (in CI)."""
+    problems = []
+    chromium = find_chromium()
+    if chromium is None:
+        problems.append(f"Chromium not found: {INSTALL_HINT}")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the Python package playwright is missing: pip install -r requirements.txt")
+    require(problems, "the real-browser test")
+    return chromium
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _write_settings(config_dir: Path) -> None:
+def write_lab_settings(config_dir: Path) -> None:
+    """User settings that stop the news toast and the kernel dialog (browser-test notes)."""
     settings = config_dir / "lab" / "user-settings" / "@jupyterlab"
     files = {
         "apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
@@ -58,6 +94,39 @@ def _write_settings(config_dir: Path) -> None:
         path = settings / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(content), encoding="utf-8")
+
+
+def jupyter_env(tmp: Path) -> dict:
+    """os.environ with private JUPYTER_* and IPython folders under ``tmp`` and the
+    user settings that stop the news toast and the kernel dialog."""
+    env = dict(os.environ)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        path = Path(tmp) / name.lower()
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    env.pop("MPLBACKEND", None)  # the notebooks draw inline
+    env.pop("JUPYTER_PATH", None)
+    env["PYTHONHASHSEED"] = "0"
+    write_lab_settings(Path(env["JUPYTER_CONFIG_DIR"]))
+    return env
+
+
+def wait_for_status(url: str, token: str, proc, log, timeout: float) -> None:
+    """Wait until ``GET url/api/status`` with the token answers 200; fail early if
+    ``proc`` exits. ``log()`` returns the server's log for the error message."""
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(f"{url}/api/status", headers={"Authorization": f"token {token}"})
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with code {proc.returncode}:\n{log()}")
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"JupyterLab did not answer {url}/api/status within {timeout} s:\n{log()}")
 
 
 class LabServer:
@@ -76,16 +145,7 @@ class LabServer:
         self.proc = None
 
     def env(self) -> dict:
-        env = dict(os.environ)
-        for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-            path = self.tmp / name.lower()
-            path.mkdir(exist_ok=True)
-            env[name] = str(path)
-        env.pop("MPLBACKEND", None)  # the notebooks draw inline
-        env.pop("JUPYTER_PATH", None)
-        env["PYTHONHASHSEED"] = "0"
-        _write_settings(Path(env["JUPYTER_CONFIG_DIR"]))
-        return env
+        return jupyter_env(self.tmp)
 
     def __enter__(self):
         cmd = [
@@ -107,20 +167,7 @@ class LabServer:
         return self
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        request = urllib.request.Request(f"{self.url}/api/status",
-                                         headers={"Authorization": f"token {self.token}"})
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {self.proc.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(request, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"JupyterLab did not answer /api/status within {timeout} s:\n{self.log()}")
+        wait_for_status(self.url, self.token, self.proc, self.log, timeout)
 
     def log(self) -> str:
         try:
@@ -150,7 +197,61 @@ class LabServer:
         return f"{self.url}/lab/tree/{name}?token={self.token}"
 
 
-def save_failure_artifacts(page, server, label: str) -> list:
+# JupyterLab selectors (browser-test notes). The explorer's own classes (.bp-*) live in bpcore.widgets.
+CELLS = ".jp-Notebook .jp-Cell"
+OUTPUTS = ".jp-Notebook .jp-OutputArea-output"
+KERNEL_NAME = "[data-jp-item-name='kernelName'] jp-button"
+EXECUTION = ".jp-Notebook-ExecutionIndicator"
+
+
+def open_notebook(page, url: str, n_cells: int) -> None:
+    """Go to a notebook and wait until every cell is there and its Python kernel is idle."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.locator(CELLS)).to_have_count(n_cells)
+    expect(page.locator(KERNEL_NAME)).to_have_attribute("aria-label", "Python 3 (ipykernel)")
+    expect(page.locator(EXECUTION)).to_have_attribute("data-status", "idle")
+
+
+def clear_all_outputs(page) -> None:
+    """Edit > Clear Outputs of All Cells, so stale stored outputs cannot satisfy a wait."""
+    from playwright.sync_api import expect
+
+    page.locator("li.lm-MenuBar-item", has_text="Edit").click()
+    page.locator("#jp-mainmenu-edit li[data-command='editmenu:clear-all']").click()
+    expect(page.locator(OUTPUTS)).to_have_count(0)
+
+
+def run_all(page) -> None:
+    """Run > Run All Cells (returns at once: wait for an output the last cell prints)."""
+    page.locator("li.lm-MenuBar-item", has_text="Run").click()
+    page.locator("#jp-mainmenu-run li[data-command='runmenu:run-all']").click()
+
+
+def wait_until_every_code_cell_ran(page, timeout_ms: float = 180_000) -> None:
+    """After clear_all_outputs and run_all: every code cell whose input shows has an execution
+    count, and the execution indicator is idle. (Cells with hidden input, the collapsed
+    solutions, show no count; the indicator stays busy until every scheduled cell has run.)"""
+    page.wait_for_function(
+        """() => {
+          const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')];
+          const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+          return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()))
+                 && status && status.getAttribute('data-status') === 'idle';
+        }""", timeout=timeout_ms)
+
+
+def explorer_loss_text(eta: float) -> str:
+    """The loss text the explorer shows once its default run with this η has finished."""
+    from bpcore.explore import Run, Settings, loss_text
+
+    run = Run(Settings(eta=eta))
+    run.advance(run.target)
+    return loss_text(run)
+
+
+def save_failure_artifacts(page, server, label: str, log_name: str = "jupyterlab") -> list:
     """Screenshot of the page and the server log, kept in test-artifacts/browser/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -163,7 +264,55 @@ def save_failure_artifacts(page, server, label: str) -> list:
         except Exception:  # noqa: BLE001 - best effort while reporting another failure
             pass
     if server is not None:
-        log = ARTIFACTS / f"{stamp}-{label}-jupyterlab.log"
+        log = ARTIFACTS / f"{stamp}-{label}-{log_name}.log"
         log.write_text(server.log(), encoding="utf-8")
         saved.append(log)
     return saved
+
+
+def require_browser() -> str:
+    """Chromium's path; without Chromium or Playwright skip with the reason, or fail when CI=true."""
+    import pytest
+
+    problems = []
+    chromium = find_chromium()
+    if chromium is None:
+        problems.append(f"Chromium not found: {INSTALL_HINT}")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the Python package playwright is missing: pip install -r requirements.txt")
+    if problems:
+        message = "; ".join(problems)
+        if IN_CI:
+            pytest.fail(f"real-browser test cannot run in CI: {message}", pytrace=False)
+        pytest.skip(message)
+    return chromium
+
+
+def open_and_run_all(page, server, notebook: Path, expect, done_text: str) -> None:
+    """Open ``notebook``, wait for its idle kernel, clear the stored outputs, run all cells, and
+    wait until an output containing ``done_text`` appears and the kernel is idle again."""
+    n_cells = len(json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"])
+    page.goto(server.notebook_url(Path(notebook).name))
+    expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(n_cells)
+    expect(page.locator("[data-jp-item-name='kernelName'] jp-button")).to_have_attribute(
+        "aria-label", "Python 3 (ipykernel)")
+    expect(page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute("data-status", "idle")
+    page.locator("li.lm-MenuBar-item", has_text="Edit").click()  # stale outputs must not satisfy a wait
+    page.locator("#jp-mainmenu-edit li[data-command='editmenu:clear-all']").click()
+    expect(page.locator(".jp-Notebook .jp-OutputArea-output")).to_have_count(0)
+    page.locator("li.lm-MenuBar-item", has_text="Run").click()
+    page.locator("#jp-mainmenu-run li[data-command='runmenu:run-all']").click()
+    expect(page.locator(".jp-Notebook .jp-OutputArea-output", has_text=done_text)).to_have_count(1)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute("data-status", "idle")
+
+
+def tab_to(page, selector: str, backwards: bool = False, limit: int = 12) -> int:
+    """Press Tab (Shift+Tab) until the focused element is inside ``selector``; returns the presses."""
+    inside = f"() => !!(document.activeElement && document.activeElement.closest({json.dumps(selector)}))"
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        if page.evaluate(inside):
+            return presses
+    raise AssertionError(f"{selector} not reached with {limit} presses of {'Shift+' if backwards else ''}Tab")

@@ -187,7 +187,7 @@ def test_hand_worked_forward_one_example():
     close(z[2], A_Z2)
     close(a[2], A_A2)
     from bpcore.costs import QuadraticCost
-    close(QuadraticCost.value(a[2], Y_A), A_COST)
+    close(QuadraticCost.value(z[2], a[2], Y_A), A_COST)
 
 
 def test_hand_worked_each_equation_one_example():
@@ -237,7 +237,7 @@ def test_hand_worked_forward_batch_of_two():
     close(z[2], np.hstack([A_Z2, B_Z2]))
     close(a[2], np.hstack([A_A2, B_A2]))
     from bpcore.costs import QuadraticCost
-    close(QuadraticCost.value(a[2], Y_AB), AB_COST)
+    close(QuadraticCost.value(z[2], a[2], Y_AB), AB_COST)
 
 
 def test_hand_worked_backward_batch_of_two_sums_the_examples():

@@ -38,6 +38,7 @@ from bpcore import datasets
 from bpcore.activations import get_activation
 from bpcore.costs import get_cost
 from bpcore.network import init_scale
+from bpcore.train import train_epochs
 from bpcore.update import update_ratios
 from bpcore.validation import real_number, validate_network, validate_rng, validate_sizes, whole_number
 
@@ -349,6 +350,11 @@ NET_ENTRIES = {  # name -> call with the given network; everything else valid
     "mean_cost": lambda net: mean_cost(net, X, Y),
     "update": lambda net: update(net, G, 0.1),
     "update_ratios": lambda net: update_ratios(net, G, 0.1, 5),
+    "train": lambda net: train(net, X, Y, eta=0.1, m=5, epochs=1),
+    "train_epochs": lambda net: train_epochs(net, X, Y, eta=0.1, m=5, rng=0),
+    "check_equations": lambda net: check_equations(net, X, Y),
+    "check_backward": lambda net: check_backward(net, X, Y),
+    "check_update_step": lambda net: check_update_step(net, X, Y),
 }
 W_NAN = with_value(NET.w[1], (2, 0), np.nan)
 NET_DEFECTS = [  # (id, network, exception, expected, got, also refused by update?)
@@ -649,8 +655,27 @@ NUMBER_ROWS = [
         "p must be a finite number ≥ 0 and < 1", "got p=1.0"),
 ]
 
+# --- training and the gradient checks: the numbers they take ------------------------------------------
+
+TRAIN_ROWS = [
+    bad("train-rng-None", lambda: train(NET, X, Y, eta=0.1, m=5, epochs=1, rng=None), TypeError,
+        SEED_EXPECTED, "got None"),
+    bad("train-climb-factor-below-1", lambda: train(NET, X, Y, eta=0.1, m=5, epochs=1, climb_factor=0.5),
+        ValueError, "climb_factor must be a finite number ≥ 1", "got climb_factor=0.5"),
+    bad("train-eta-nan", lambda: train(NET, X, Y, eta=float("nan"), m=5, epochs=1), ValueError,
+        "the learning rate eta must be a finite number > 0", "got eta=nan"),
+    bad("train_epochs-start-epoch-negative", lambda: train_epochs(NET, X, Y, eta=0.1, m=5, rng=0, start_epoch=-1),
+        ValueError, "start_epoch must be a whole number ≥ 0", "got start_epoch=-1"),
+    bad("train_epochs-start-loss-a-string", lambda: train_epochs(NET, X, Y, eta=0.1, m=5, rng=0, start_loss="1"),
+        TypeError, "start_loss must be a number ≥ 0", "got '1' (str)"),
+    bad("check_equations-h-zero", lambda: check_equations(NET, X, Y, h=0.0), ValueError, "h", "0"),
+    bad("check_equations-tol-negative", lambda: check_equations(NET, X, Y, tol=-1e-7), ValueError, "tol", "-1e-07"),
+    bad("check_update_step-eta-zero", lambda: check_update_step(NET, X, Y, eta=0.0), ValueError,
+        "the learning rate eta must be a finite number > 0", "got eta=0.0"),
+]
+
 CATALOGUE = (NETWORK_ROWS + UPDATE_ROWS + BP_ROWS + SEED_ROWS + DATA_ROWS + SPLIT_ROWS + INIT_ROWS
-             + NUMBER_ROWS)
+             + NUMBER_ROWS + TRAIN_ROWS)
 
 
 @pytest.mark.parametrize("call, exc, expected, got", CATALOGUE)

@@ -17,35 +17,14 @@ in CI (CI=true), where it fails. The key-press latencies are written to
 test-artifacts/browser/latency.txt.
 """
 
-import os
 from pathlib import Path
 
-import pytest
-
 from bpcore.explorer import Run, Settings, loss_text
-from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, INSTALL_HINT, LabServer, find_chromium, \
-    save_failure_artifacts
+from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, EXECUTION, OUTPUTS, LabServer, clear_all_outputs, \
+    explorer_loss_text, open_notebook, require_browser, run_all, save_failure_artifacts
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_training_on_toy_data.ipynb"
-IN_CI = os.environ.get("CI") == "true"
 WAIT_MS = 90_000  # selector waits on a loaded 2-core machine (never sleeps)
-
-
-def _require_browser():
-    problems = []
-    chromium = find_chromium()
-    if chromium is None:
-        problems.append(f"Chromium not found: {INSTALL_HINT}")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problems.append("the Python package playwright is missing: pip install -r requirements.txt")
-    if problems:
-        message = "; ".join(problems)
-        if IN_CI:
-            pytest.fail(f"real-browser test cannot run in CI: {message}", pytrace=False)
-        pytest.skip(message)
-    return chromium
 
 
 # Records, in the page, when the key went down and when the plot and the loss text first changed
@@ -69,21 +48,15 @@ WATCH_JS = """() => {
 }"""
 
 
-def _final_text(eta: float) -> str:
-    run = Run(Settings(eta=eta))
-    run.advance(run.target)
-    return loss_text(run)
-
-
 def test_learning_rate_slider_retrains_in_the_browser(tmp_path):
-    chromium = _require_browser()
+    chromium = require_browser()
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=WAIT_MS)
     import json
 
     n_cells = len(json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"])
-    first, second = _final_text(0.1), _final_text(10 ** -0.5)  # PageUp = 5 steps of 0.1 in log10 η
+    first, second = explorer_loss_text(0.1), explorer_loss_text(10 ** -0.5)  # PageUp = 5 steps of 0.1 in log10 η
     assert first != second
 
     page = server = None
@@ -96,23 +69,16 @@ def test_learning_rate_slider_retrains_in_the_browser(tmp_path):
                 page.set_default_timeout(WAIT_MS)
 
                 step = "open"
-                page.goto(server.notebook_url(NOTEBOOK.name))
-                expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(n_cells)
-                expect(page.locator("[data-jp-item-name='kernelName'] jp-button")).to_have_attribute(
-                    "aria-label", "Python 3 (ipykernel)")
-                expect(page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute("data-status", "idle")
+                open_notebook(page, server.notebook_url(NOTEBOOK.name), n_cells)
 
                 step = "clear-outputs"  # so stale stored outputs cannot satisfy the waits below
-                page.locator("li.lm-MenuBar-item", has_text="Edit").click()
-                page.locator("#jp-mainmenu-edit li[data-command='editmenu:clear-all']").click()
-                expect(page.locator(".jp-Notebook .jp-OutputArea-output")).to_have_count(0)
+                clear_all_outputs(page)
 
                 step = "run-all"
-                page.locator("li.lm-MenuBar-item", has_text="Run").click()
-                page.locator("#jp-mainmenu-run li[data-command='runmenu:run-all']").click()
+                run_all(page)
                 # The last cell prints "best eta:"; it appears only when every cell has run.
-                expect(page.locator(".jp-Notebook .jp-OutputArea-output", has_text="best eta:")).to_have_count(1)
-                expect(page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute("data-status", "idle")
+                expect(page.locator(OUTPUTS, has_text="best eta:")).to_have_count(1)
+                expect(page.locator(EXECUTION)).to_have_attribute("data-status", "idle")
                 explorer = page.locator(".bp-explorer")
                 expect(explorer).to_have_count(1)
                 loss = explorer.locator(".bp-loss-text")

@@ -29,11 +29,13 @@ from bpcore.handouts import series
 from bpcore.handouts.series import cell_source, cell_tags
 
 ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
 _spec = importlib.util.spec_from_file_location("notebook_tool", ROOT / "tools" / "notebooks.py")
 tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tool)
 
-PATHS = series.notebook_paths(ROOT / "notebooks")
+NOTEBOOKS = ROOT / "notebooks"
+PATHS = series.notebook_paths(NOTEBOOKS)
 MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|tmp|root|home)/")
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,16}")
 EXERCISE_HEADING = re.compile(r"^### Exercise (\d+)\.(\d+): \S")

@@ -19,29 +19,61 @@ checker                                learner's function                       
 :func:`check_bp1`                      ``(z_L, a_L, y) -> delta_L``                02
 :func:`check_cross_entropy_delta`      ``(z_L, a_L, y) -> delta_L``                02, 08
 :func:`check_bp2`                      ``(w_next, delta_next, z_l) -> delta_l``    03
+:func:`check_deltas`                   ``(net, x, y) -> [None, δ^1, ..., δ^L]``    03
+:func:`check_linear_delta`             ``(net, delta_L) -> delta_1``               03
 :func:`check_bp3`                      ``(delta_l) -> grad_b``                     04
 :func:`check_bp4`                      ``(delta_l, a_prev) -> grad_w``             04
+:func:`check_cross_entropy_backward`   ``(net, x, y) -> (grad_w, grad_b)``         04
 :func:`check_numerical_gradient`       ``(f, p, h) -> grad``                       05
 :func:`check_update_parameter`         ``(p, grad_sum, eta, m) -> p_new``          06
+:func:`check_minibatch_step`           ``(net, example_grads, eta) -> net``        06
+:func:`check_edge_of_stability`        ``(H) -> 2/λ_max``                          06
 :func:`check_sgd_epoch`                ``(net, x, y, cost, eta, m, rng) -> net``   07
 :func:`check_update_ratio`             ``(net, grads, eta, m) -> [None, r_1..]``   07
 :func:`check_xavier_init`              ``(n_in, n_out, rng) -> w``                 09
+:func:`check_layer_shapes`             ``(sizes, m) -> [(w, b, z shapes), ...]``   00
+:func:`check_seed_weighted_input`      ``(w, b, a_prev, k) -> z_k``                00
+:func:`check_batch_sizes`              ``(N, m) -> [m of each update]``            00
+:func:`check_forward_pass`             ``(net, x) -> (z, a)``                      01
+:func:`check_weight_index`             ``(sizes, l, j, k) -> (shape, index)``      01
+:func:`check_tanh_output_error`        ``(z_L, a_L, y) -> delta_L``                02
+:func:`check_softmax_delta`            ``(z_L, a_L, y) -> delta_L``                08
+:func:`check_softmax_delta_long`       ``(z_L, a_L, y) -> delta_L``                08
+:func:`check_hidden_delta_sizes`       ``(net, x, y) -> {cost: ‖δ^1‖}``            08
+:func:`check_delta_bound`              ``(net) -> bound``                          09
 =====================================  ==========================================  ========
 
 Modules: :mod:`~bpcore.feedback.engine` (Feedback, calling the learner's
 function, writing the verdict), :mod:`~bpcore.feedback.slips` (the
 catalogue), :mod:`~bpcore.feedback.problems` (the seeded test problems), and
-the checkers by topic: :mod:`~bpcore.feedback.equations`,
+the checkers by topic: :mod:`~bpcore.feedback.notation` (shapes and indices),
+:mod:`~bpcore.feedback.forward` (the forward pass), :mod:`~bpcore.feedback.output_error`
+(BP1), :mod:`~bpcore.feedback.equations` (BP2), :mod:`~bpcore.feedback.gradients` (BP3, BP4),
+:mod:`~bpcore.feedback.backward_pass` and :mod:`~bpcore.feedback.full_backward` (whole passes),
 :mod:`~bpcore.feedback.gradient_checking`, :mod:`~bpcore.feedback.training`,
-:mod:`~bpcore.feedback.initialisation`.
+:mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.costs`, :mod:`~bpcore.feedback.backward_pass`,
+:mod:`~bpcore.feedback.curvature`.
 """
 
 from .engine import Feedback
-from .equations import check_bp1, check_bp2, check_bp3, check_bp4, check_cross_entropy_delta, check_forward
+from .equations import check_bp2
+from .forward import check_forward, check_forward_pass
+from .gradients import check_bp3, check_bp4
+from .output_error import check_bp1, check_cross_entropy_delta, check_tanh_output_error
 from .gradient_checking import check_numerical_gradient
 from .initialisation import check_xavier_init
+from .notation import check_batch_sizes, check_layer_shapes, check_seed_weighted_input, check_weight_index
 from .slips import SLIPS
 from .training import check_sgd_epoch, check_update_parameter, check_update_ratio
+# notebooks 08 and 09
+from .costs import check_hidden_delta_sizes, check_softmax_delta, check_softmax_delta_long
+from .initialisation import check_delta_bound
+# notebooks 03 and 06: the backward sweep, a linear chain, a minibatch step, the edge of stability
+from .backward_pass import check_deltas, check_linear_delta
+from .curvature import check_edge_of_stability
+from .training import check_minibatch_step
+# notebook 04: the whole backward pass
+from .full_backward import check_cross_entropy_backward
 
 __all__ = [
     "Feedback",
@@ -57,4 +89,20 @@ __all__ = [
     "check_sgd_epoch",
     "check_update_ratio",
     "check_xavier_init",
+    # notebooks 08 and 09
+    "check_softmax_delta",
+    "check_softmax_delta_long",
+    "check_hidden_delta_sizes",
+    "check_delta_bound",
+    # notebooks 03 and 06
+    "check_deltas",
+    "check_linear_delta",
+    "check_minibatch_step",
+    "check_edge_of_stability",
+    # notebook 04: the whole backward pass
+    "check_cross_entropy_backward",
 ]
+
+# notebooks 00-02: reading the notation, the whole forward pass, a tanh output layer
+__all__ += ["check_layer_shapes", "check_seed_weighted_input", "check_batch_sizes", "check_forward_pass",
+            "check_weight_index", "check_tanh_output_error"]

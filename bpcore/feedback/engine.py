@@ -439,7 +439,7 @@ def _misshapen(at: _Attempt) -> Optional[Feedback]:
                 if g.shape == w.shape[::-1]:
                     hint = " That is the transposed shape."
                 elif g.ndim == 1 and w.ndim == 2 and g.shape[0] == w.shape[0]:
-                    hint = " A 1-D array has lost its column: keep 2-D arrays (e.g. keepdims=True)."
+                    hint = " A 1-D array has lost its column: a column keeps its second dimension, of length 1."
                 return at.fail("wrong_shape", f"In the test case {case.label}, your {name} has shape "
                                f"{fmt_shape(g.shape)}; expected {fmt_shape(w.shape)}, {words}.{hint}")
     return None

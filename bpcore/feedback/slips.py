@@ -2,9 +2,13 @@
 
 A :class:`~bpcore.feedback.engine.Feedback` carries one of the keys of
 :data:`SLIPS` in ``.slip``. A checker lists the slips it recognises as
-:class:`Slip` variants (the answer with the slip made), next to the checker in
-:mod:`~bpcore.feedback.equations`, :mod:`~bpcore.feedback.gradient_checking`,
-:mod:`~bpcore.feedback.training` and :mod:`~bpcore.feedback.initialisation`.
+:class:`Slip` variants (the answer with the slip made), next to the checker in its
+topic module: :mod:`~bpcore.feedback.notation`, :mod:`~bpcore.feedback.forward`,
+:mod:`~bpcore.feedback.output_error`, :mod:`~bpcore.feedback.equations`,
+:mod:`~bpcore.feedback.gradients`, :mod:`~bpcore.feedback.backward_pass`,
+:mod:`~bpcore.feedback.full_backward`, :mod:`~bpcore.feedback.gradient_checking`,
+:mod:`~bpcore.feedback.training`, :mod:`~bpcore.feedback.curvature`,
+:mod:`~bpcore.feedback.initialisation` and :mod:`~bpcore.feedback.costs`.
 """
 
 from __future__ import annotations
@@ -72,6 +76,62 @@ SLIPS = {
     "nonzero_mean": "the weights are not centred at 0",
     "ignores_rng": "the rng passed in is not used, so the same seed gives different weights",
     "no_shuffle": "the examples taken in their stored order, never shuffled",
+    # notebooks 08 and 09: the softmax output error, saturated hidden units, the depth bound
+    "softmax_elementwise": "softmax treated as elementwise: only the Jacobian's diagonal a(1 − a) used",
+    "sigmoid_prime_for_softmax": "the sigmoid's σ'(z) used for a softmax output",
+    "used_sum_to_one": "the shortcut a − y used where the target columns do not sum to 1",
+    "jacobian_diag_only": "the softmax Jacobian without its −a a^T term",
+    "jacobian_outer_only": "the softmax Jacobian without its diagonal term diag(a)",
+    "jacobian_sign": "diag(a) + a a^T instead of diag(a) − a a^T",
+    "jacobian_of_z": "the softmax Jacobian built from z instead of a",
+    "overwrote_in_loop": "a loop over the examples that overwrote its result, keeping the last column",
+    "output_layer_delta": "the output layer's δ^L measured instead of a hidden layer's δ^l",
+    "squared_norm": "a squared norm (a sum of squares without the square root)",
+    "norm_per_example": "the mean of per-example norms instead of the norm of the whole array",
+    "swapped_costs": "the values of the two costs swapped",
+    "one_cost_twice": "the same cost used for both values",
+    "weights_left_out": "the bound 4^{−(L−1)} without the weights' norms",
+    "first_layer_included": "‖w^1‖ included, although δ^1 is computed from w^2 onwards",
+    "exponent_off_by_one": "the power of 1/4 off by one (one factor σ' per hidden layer, L − 1 in all)",
+    "sum_not_product": "the norms added instead of multiplied",
+    "spectral_norm": "the spectral norm (largest singular value) instead of the Frobenius norm",
+    # -- the backward sweep and a linear chain (notebook 03)
+    "not_indexed_by_layer": "the list of δ^l lacks the empty slot 0, so delta[l] is not δ^l",
+    "stopped_early": "the backward loop stopped before layer 1",
+    "sigma_prime_of_next_layer": "σ'(z^{l+1}) in place of σ'(z^l)",
+    "reversed_product": "the transposed weight matrices multiplied in the reverse order",
+    "extra_layer": "one weight matrix too many in the product (w^1 included)",
+    # -- the update rule, a minibatch step, the edge of stability (notebook 06)
+    "changed_in_place": "an argument changed in place (e.g. with -=), so the caller's array changed too",
+    "overwrote_instead_of_adding": "the loop overwrote its running sum instead of adding to it",
+    "divided_by_m_twice": "the sum divided by m twice (averaged first, then η/m)",
+    "missing_bias_update": "the biases left unchanged: only the weights updated",
+    "unchanged_network": "the network returned unchanged",
+    "edge_from_smallest": "2/λ_min (the flattest direction) instead of 2/λ_max",
+    "one_over_lambda": "1/λ_max (one step to the minimum) instead of the edge 2/λ_max",
+    "diagonal_as_eigenvalues": "the diagonal entries of H taken for its eigenvalues",
+    # ---- notebooks 00-02: shapes and indices, the whole forward pass, a tanh output layer
+    "bias_shape": "b^l given a shape other than the column (n_l, 1)",
+    "examples_as_rows": "the examples as rows, (m, n_l), instead of columns, (n_l, m)",
+    "wrong_layers": "the list runs over the wrong layers (the input layer 0 included, or layer L left out)",
+    "column_not_row": "the seed's w^L_kj read from column k instead of row k",
+    "whole_layer": "the whole layer's weighted inputs returned instead of one neuron's",
+    "products_not_summed": "the products w_kj a_j returned without adding them up",
+    "dropped_remainder": "the last, smaller minibatch left out",
+    "last_batch_full_size": "the last, smaller minibatch counted as m examples",
+    "swapped_count": "m minibatches of N/m examples instead of N/m minibatches of m",
+    "one_based_in_code": "the maths indices (from 1) used as numpy indices (from 0)",
+    "swapped_indices": "the index (k, j) in place of (j, k)",
+    "from_to_order": "w^l_jk read as 'from j to k': shape (n_{l-1}, n_l) and index (k, j)",
+    "layer_off_by_one": "the sizes of layers l + 1 and l used for layer l",
+    "not_indexed_like_layers": "the lists not indexed like the layers (z[0] = None and a[0] = x missing)",
+    "wrong_layer_activation": "one layer's activation used at another layer",
+    "other_activation_prime": "the derivative of another activation (the sigmoid's) used",
+    "tanh_form_on_z": "tanh'(z) written as 1 − a² but given z: 1 − z²",
+    "missing_square": "1 − tanh(z) in place of 1 − tanh²(z)",
+    # notebook 04: the whole backward pass
+    "a_l_for_a_prev": "a^l used in BP4 where a^{l-1} belongs",
+    "swapped_gradients": "(grad_b, grad_w) returned instead of (grad_w, grad_b)",
 }
 
 

@@ -8,25 +8,46 @@ checkers run the learner's function on a small moons problem
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from ..backprop import backward
 from ..network import Network
 from ..train import sgd_epoch
-from ..update import update_parameter, update_ratios
+from ..update import update, update_parameter, update_ratios
 from .engine import Case, Feedback, Spec, call, check, failed, fmt_shape, passed, recognise, returned_none
 from .slips import Slip
 from .problems import MOONS_COST, moons_problem
 
-__all__ = ["check_update_parameter", "check_sgd_epoch", "check_update_ratio"]
+__all__ = ["check_update_parameter", "check_minibatch_step", "check_sgd_epoch", "check_update_ratio"]
 
 # --------------------------------------------------------------------------- the update rule
+
+def _unchanged_p(case):
+    """After each call: p must still hold its old values (the update returns a new array).
+
+    Puts p and grad_sum back either way, so the slip variants see the original arguments.
+    """
+    p, p0 = case.args[0], case.extra["p0"]
+    changed = p.shape != p0.shape or not np.array_equal(p, p0)
+    p[...] = p0
+    case.args[1][...] = case.extra["g0"]
+    if changed:
+        return ("changed_in_place",
+                "Your function changed p in place (with -= or by assigning into p): the caller's "
+                "parameter changed too, so the network before the step is lost. bpcore's update "
+                "returns new arrays and leaves the old network as it was (section 1, 'the old network "
+                "is unchanged'); the comparisons of notebook 06 rely on that.")
+    return None
+
 
 UPDATE_PARAMETER = Spec(
     checker="check_update_parameter", equation="update", formula="p → p − (η/m) Σ_x ∂C_x/∂p",
     notebook="06_the_update_rule.ipynb", reference="bpcore.update.update_parameter",
     arg_names=("p", "grad_sum", "eta", "m"), out_names=("p_new",), out_shapes=("the shape of p",),
-    shape_hint="p and grad_sum have the same shape; the update is elementwise: p - (eta / m) * grad_sum.")
+    shape_hint="p and grad_sum have the same shape, and the update is elementwise: no matrix product "
+               "and no transpose.", copy_args=False, after_call=_unchanged_p)
 
 
 def _step_with(c, factor):
@@ -37,23 +58,24 @@ def _step_with(c, factor):
 UPDATE_PARAMETER_SLIPS = [
     Slip(id="missing_1_over_m", variant=lambda c: _step_with(c, lambda eta, m: eta),
          explain="Your result is p − η Σ_x ∂C_x/∂p: the 1/m is missing. grad_sum adds up m examples' "
-                 "gradients; dividing by m turns it into their average, so the step size does not "
-                 "grow with the batch."),
+                 "gradients; dividing by m turns it into their average, the gradient of the mean cost, "
+                 "so the step size does not grow with the batch (section 1, 'Why divide by m?')."),
     Slip(id="eta_times_m", variant=lambda c: _step_with(c, lambda eta, m: eta * m),
-         explain="Your result is p − η·m Σ_x ∂C_x/∂p: multiply by η/m, not η·m."),
+         explain="Your result is p − η·m Σ_x ∂C_x/∂p: the step is η times the MEAN of the m "
+                 "gradients, so m divides, it does not multiply."),
     Slip(id="missing_eta", variant=lambda c: _step_with(c, lambda eta, m: 1 / m),
          explain="Your result is p − (1/m) Σ_x ∂C_x/∂p: the learning rate η is missing."),
     Slip(id="m_over_eta", variant=lambda c: _step_with(c, lambda eta, m: m / eta),
-         explain="Your result is p − (m/η) Σ_x ∂C_x/∂p: the fraction is upside down; it is η/m."),
+         explain="Your result is p − (m/η) Σ_x ∂C_x/∂p: the fraction is upside down; the step is "
+                 "η times the mean gradient."),
     Slip(id="wrong_sign", variant=lambda c: _step_with(c, lambda eta, m: -eta / m),
          explain="Your result is p + (η/m) Σ_x ∂C_x/∂p: that climbs the gradient. Gradient descent "
-                 "steps against it: p − (η/m) Σ_x ∂C_x/∂p."),
+                 "steps against it, downhill (section 1, 'Where it comes from')."),
     Slip(id="returned_step", variant=lambda c: c.args[2] / c.args[3] * c.args[1],
-         explain="You returned the step (η/m) Σ_x ∂C_x/∂p, not the new parameter: return "
-                 "p − (η/m) * grad_sum."),
+         explain="You returned the step (η/m) Σ_x ∂C_x/∂p, not the new parameter p − (η/m) Σ_x ∂C_x/∂p."),
     Slip(id="returned_step", variant=lambda c: -c.args[2] / c.args[3] * c.args[1],
-         explain="You returned the change −(η/m) Σ_x ∂C_x/∂p, not the new parameter: add p, "
-                 "return p - (eta / m) * grad_sum."),
+         explain="You returned the change −(η/m) Σ_x ∂C_x/∂p, not the new parameter: the change still "
+                 "has to be applied to p."),
 ]
 
 
@@ -73,7 +95,8 @@ def check_update_parameter(fn) -> Feedback:
     Feedback
         Compared with :func:`bpcore.update.update_parameter` on a square
         (3, 3) weight (η = 0.5, m = 4), a (2, 4) weight (η = 3, m = 10) and a
-        (4, 1) bias (η = 0.1, m = 5). Changing p in place is noted (not failed).
+        (4, 1) bias (η = 0.1, m = 5). A function that changes p in place fails
+        (slip ``changed_in_place``), even when it returns the right values.
 
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
@@ -83,8 +106,134 @@ def check_update_parameter(fn) -> Feedback:
         p = rng.standard_normal(shape)
         g = rng.standard_normal(shape)
         cases.append(Case(label=f"{what} {fmt_shape(shape)}, η = {eta:g}, m = {m}", args=(p, g, eta, m),
-                          expected=(update_parameter(p, g, eta, m),)))
+                          expected=(update_parameter(p, g, eta, m),),
+                          extra={"p0": p.copy(), "g0": g.copy()}))
     return check(fn, UPDATE_PARAMETER, cases, UPDATE_PARAMETER_SLIPS)
+
+
+# --------------------------------------------------------------------------- one minibatch step, loop form
+
+MINIBATCH_STEP = Spec(
+    checker="check_minibatch_step", equation="one minibatch step",
+    formula="p → p − (η/m) Σ_x ∂C_x/∂p, the sum over the m examples, for every w^l and b^l",
+    notebook="06_the_update_rule.ipynb", reference="bpcore.update.update",
+    arg_names=("net", "example_grads", "eta"), out_names=("net",), out_shapes=("a Network of the same sizes",))
+
+
+def _stepped(c, eta_over_m=None, grads=None, biases=True):
+    """The network after one step of ``eta_over_m`` × the summed ``grads`` (default: all of them)."""
+    net, example_grads, eta = c.args
+    m = len(example_grads)
+    k = eta / m if eta_over_m is None else eta_over_m(eta, m)
+    grads = example_grads if grads is None else grads(example_grads)
+    layers = range(1, net.L + 1)
+    # Written out, not update_parameter: a slipped step may have η ≤ 0, which the maths refuses.
+    return net.with_params(
+        [None] + [net.w[l] - k * sum(g.grad_w[l] for g in grads) for l in layers],
+        [None] + [net.b[l] - (k * sum(g.grad_b[l] for g in grads) if biases else 0) for l in layers])
+
+
+MINIBATCH_STEP_SLIPS = [
+    Slip(id="unchanged_network", variant=lambda c: c.args[0],
+         explain="Your network is the one you were given: the step was not applied, or the new network "
+                 "was not returned."),
+    Slip(id="overwrote_instead_of_adding", variant=lambda c: _stepped(c, grads=lambda gs: gs[-1:]),
+         explain="Your step uses only the LAST example's gradient: inside the loop the running sum was "
+                 "overwritten by each example's gradient instead of having it added. Σ_x ∂C_x/∂p needs "
+                 "every example's term added to what came before (section 3, the loop form)."),
+    Slip(id="one_example", variant=lambda c: _stepped(c, grads=lambda gs: gs[:1]),
+         explain="Your step uses only the first example's gradient. The update sums over all m examples "
+                 "of the minibatch."),
+    Slip(id="missing_1_over_m", variant=lambda c: _stepped(c, lambda eta, m: eta),
+         explain="Your step is m times too large: η Σ_x ∂C_x/∂p, without the 1/m. (A step of η per "
+                 "example, as bpcore's update gives when it is handed one example's gradients, whose m "
+                 "is 1, adds up to the same.) The update divides the sum by the m of the whole minibatch "
+                 "(section 1, 'Why divide by m?')."),
+    Slip(id="divided_by_m_twice", variant=lambda c: _stepped(c, lambda eta, m: eta / m ** 2),
+         explain="Your step is m times too small: the sum was divided by m twice, once to average it "
+                 "and once more in η/m. η/m times the SUM is already η times the mean."),
+    Slip(id="wrong_sign", variant=lambda c: _stepped(c, lambda eta, m: -eta / m),
+         explain="Your step climbs the gradient: the update SUBTRACTS (η/m) Σ_x ∂C_x/∂p."),
+    Slip(id="missing_bias_update", variant=lambda c: _stepped(c, biases=False),
+         explain="Your weights are right but your biases did not move: the update rule applies to every "
+                 "b^l as well, with Σ_x ∂C_x/∂b^l."),
+]
+
+
+def _first_difference(got: Network, want: Network) -> str:
+    """Which parameter first differs, e.g. "your b^2 differs (your w^1, w^2 are right)"."""
+    right = []
+    for l in range(1, want.L + 1):
+        for name, g, w in (("w", got.w[l], want.w[l]), ("b", got.b[l], want.b[l])):
+            if np.shape(g) != w.shape or not np.allclose(g, w):
+                said = f" ({', '.join(right)} right)" if right else ""
+                return f"your {name}^{l} differs from bpcore.update's{said}."
+            right.append(f"{name}^{l}")
+    return ""
+
+
+def check_minibatch_step(fn) -> Feedback:
+    """Check one step of minibatch gradient descent from per-example gradients, in the loop form.
+
+    Parameters
+    ----------
+    fn : callable ``fn(net, example_grads, eta) -> Network``
+        net : a Network, w^l of shape (n_l, n_{l-1}), b^l of shape (n_l, 1);
+        example_grads : a list of m :class:`bpcore.backprop.Gradients`, one per
+        example x of the minibatch, ``example_grads[i].grad_w[l]`` being
+        ∂C_x/∂w^l (shape of w^l) and ``.grad_b[l]`` ∂C_x/∂b^l; eta : η > 0.
+        Returns the Network after p → p − (η/m) Σ_x ∂C_x/∂p for every w^l and
+        b^l; net itself must not change.
+
+    Returns
+    -------
+    Feedback
+        Compared with :func:`bpcore.update.update` applied to the matrix form's
+        sums, ``backward(net, x, y)`` on the whole minibatch, for a 2-4-3-1
+        moons network with m = 4 (η = 0.5) and m = 3 (η = 2).
+
+    Taught in ``notebooks/06_the_update_rule.ipynb`` (Exercise 6.2).
+    """
+    if not callable(fn):
+        return check(fn, MINIBATCH_STEP, [], [])
+    net, x, y = moons_problem((2, 4, 3, 1), 6)
+    runs = []
+    for m, eta, start in ((4, 0.5, 0), (3, 2.0, 10)):
+        cols = range(start, start + m)
+        case = Case(label=f"m = {m}, η = {eta:g}", expected=(update(net, backward(
+                        net, x[:, cols], y[:, cols], MOONS_COST), eta),),
+                    args=(net, [backward(net, x[:, [i]], y[:, [i]], MOONS_COST) for i in cols], eta))
+        given = net.copy()
+        got, problem = call(lambda: fn(given, copy.deepcopy(case.args[1]), eta), MINIBATCH_STEP, (),
+                            where=f"in the test case {case.label}")
+        if problem is not None:
+            return problem
+        if not _same_network(given, net):
+            return failed(MINIBATCH_STEP, "changed_in_place",
+                          "Your function changed the network it was given (its w^l or b^l arrays, in "
+                          "place): the caller's network is lost. Build new arrays for the new network "
+                          "and leave net as it was, like bpcore's update (section 1).")
+        if got is None:
+            return returned_none(MINIBATCH_STEP)
+        if not isinstance(got, Network) or got.sizes != net.sizes:
+            return failed(MINIBATCH_STEP, "wrong_type", f"Your function returned {type(got).__name__}; "
+                          f"return the new Network, of the same sizes {net.sizes}.")
+        runs.append((case, got))
+    wrong = [(case, got) for case, got in runs if not _same_network(got, case.expected[0])]
+    if not wrong:
+        return passed(MINIBATCH_STEP, f"Your step gives the same weights and biases as bpcore.update on the "
+                                      f"matrix form's sums in {len(runs)} test cases "
+                                      f"({'; '.join(c.label for c, _ in runs)}).")
+    got_by_label = {case.label: got for case, got in runs}
+    slip = recognise(MINIBATCH_STEP_SLIPS, [c for c, _ in runs],
+                     lambda c, variant: _same_network(got_by_label[c.label], variant))
+    if slip is not None:
+        return failed(MINIBATCH_STEP, slip.id, slip.explain)
+    case, got = wrong[0]
+    return failed(MINIBATCH_STEP, "wrong_values", f"In the test case {case.label}: "
+                  + _first_difference(got, case.expected[0]),
+                  "Each new parameter is the old one minus η/m times the sum of the m examples' "
+                  "gradients for that parameter.")
 
 
 # --------------------------------------------------------------------------- one epoch of SGD

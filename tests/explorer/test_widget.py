@@ -321,11 +321,6 @@ def test_explorer_rejects_unknown_modes_and_bad_settings():
         explorer(eta=100.0)
 
 
-def test_only_the_widget_module_imports_ipywidgets():
-    pkg = pathlib.Path(bpcore.__file__).parent
-    importers = sorted(str(p.relative_to(pkg)) for p in pkg.rglob("*.py")
-                       if re.search(r"^\s*(import|from)\s+ipywidgets", p.read_text(), re.M))
-    assert importers == ["explorer/widget.py"]
 
 
 def test_the_engine_imports_neither_matplotlib_nor_ipywidgets():

@@ -1,5 +1,7 @@
 """What every verdict must look like, and learner functions shared by the feedback tests."""
 
+import re
+
 from bpcore.feedback import SLIPS
 
 
@@ -30,3 +32,25 @@ def raises(exc):
 def case_id(cases):
     """pytest ids 'checker-slip-i' for a list of (checker, fn, slip, fragment)."""
     return [f"{c.__name__}-{s}-{i}" for i, (c, _, s, _) in enumerate(cases)]
+
+
+# Python a learner could paste: a message names the slip and the principle, never the corrected code.
+CODE_FRAGMENTS = ("np.", "numpy.", "rng.", ".T ", ".T)", " @ ", "axis=", "keepdims", "sqrt(", "sum(",
+                  "norm(", "sigmoid_prime(", "softmax(", "backward(", "diagflat", "_L ", "_L)", " * ", "**",
+                  "def ", "return ", "[:, ")
+
+
+def assert_gives_no_code(message):
+    found = [f for f in CODE_FRAGMENTS if f in message]
+    assert not found, f"the message shows code {found}: {message}"
+# Code a message must not contain: the corrected line stays in the solution (x.T, a @ b, np.…(),
+# a snake_case call such as sigmoid_prime(z_l), arithmetic on the learner's names, `return p - ...`).
+CODE = [r"\.T\b", r"\s@\s", r"\bnp\.\w+", r"\b[a-z]+_[a-z_]*\s*\(",
+        r"\b(?:eta|grad_sum|delta_next|w_next|z_l|delta_l|delta_L|a_prev|net\.\w+)\s*[-+*/]",
+        r"\breturn [a-z_]+\s*[-+*/@(]"]
+
+
+def code_in(text):
+    """The first piece of code found in ``text`` (None if it gives none away)."""
+    found = (re.search(pattern, text) for pattern in CODE)
+    return next((m.group(0) for m in found if m), None)

@@ -19,7 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 ALL_CHECKERS = [fb.check_forward, fb.check_bp1, fb.check_cross_entropy_delta, fb.check_bp2, fb.check_bp3,
                 fb.check_bp4, fb.check_numerical_gradient, fb.check_update_parameter, fb.check_sgd_epoch,
-                fb.check_update_ratio, fb.check_xavier_init]
+                fb.check_update_ratio, fb.check_xavier_init,
+                # notebooks 08 and 09
+                fb.check_softmax_delta, fb.check_softmax_delta_long, fb.check_hidden_delta_sizes,
+                fb.check_delta_bound]
+ALL_CHECKERS += [fb.check_deltas, fb.check_linear_delta, fb.check_minibatch_step,  # notebooks 03, 06
+                 fb.check_edge_of_stability]
+ALL_CHECKERS += [fb.check_cross_entropy_backward]  # notebook 04
 by_name = {"ids": lambda c: c.__name__}
 
 # --------------------------------------------------------------------------- broken functions, every checker
@@ -146,12 +152,12 @@ def test_type_error_hint_lists_the_arguments():
 
 
 def test_inplace_change_is_noted_but_passes():
-    def update_inplace(p, g, eta, m):
-        p -= (eta / m) * g
-        return p
-    result = fb.check_update_parameter(update_inplace)
+    def bp2_inplace(w_next, delta_next, z_l):
+        z_l[...] = sp(z_l)
+        return (w_next.T @ delta_next) * z_l
+    result = fb.check_bp2(bp2_inplace)
     assert result.passed
-    assert "changed its argument p in place" in result.message
+    assert "changed its argument z_l in place" in result.message
 
 
 def test_checker_does_not_leak_warnings_or_exceptions():

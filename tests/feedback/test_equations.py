@@ -109,9 +109,9 @@ SLIP_CASES = [
     # check_bp2
     (check_bp2, lambda w, d, z: (w.T @ d) * sp(sigmoid(z)), "sigma_prime_of_a",
      "σ'(a^l) in place of σ'(z^l)"),
-    (check_bp2, lambda w, d, z: (w.T @ d) * z * (1 - z), "derivative_form_on_z", "must get a = σ(z)"),
+    (check_bp2, lambda w, d, z: (w.T @ d) * z * (1 - z), "derivative_form_on_z", "in terms of a = σ(z)"),
     (check_bp2, lambda w, d, z: (w @ d) * sp(z), "missing_transpose", "the transpose is missing"),
-    (check_bp2, lambda w, d, z: np.dot(w, d) * sp(z), "missing_transpose", "w_next.T"),
+    (check_bp2, lambda w, d, z: np.dot(w, d) * sp(z), "missing_transpose", "wrong numbers"),
     (check_bp2, lambda w, d, z: w.T @ d, "missing_sigma_prime", "σ'(z^l) is missing"),
     (check_bp2, lambda w, d, z: (w.T @ d) * sigmoid(z), "sigma_not_prime", "derivative"),
     (check_bp2, lambda w, d, z: -(w.T @ d) * sp(z), "wrong_sign", "sign is flipped"),
@@ -119,10 +119,10 @@ SLIP_CASES = [
     (check_bp2, lambda w, d, z: (w.T @ d) * sp(z) / d.shape[1], "divided_by_m", "update rule"),
     # check_bp3
     (check_bp3, lambda d: d.mean(axis=1, keepdims=True), "mean_instead_of_sum", "SUM"),
-    (check_bp3, lambda d: np.sum(d, axis=1) / d.shape[1] * d.shape[1], "missing_keepdims", "keepdims=True"),
-    (check_bp3, lambda d: d.sum(axis=0, keepdims=True), "wrong_axis", "axis=1"),
-    (check_bp3, lambda d: d.sum(axis=0), "wrong_axis", "axis=1"),
-    (check_bp3, lambda d: d, "no_sum", "add the columns up"),
+    (check_bp3, lambda d: np.sum(d, axis=1) / d.shape[1] * d.shape[1], "missing_keepdims", "shape of its parameter"),
+    (check_bp3, lambda d: d.sum(axis=0, keepdims=True), "wrong_axis", "columns are the examples"),
+    (check_bp3, lambda d: d.sum(axis=0), "wrong_axis", "columns are the examples"),
+    (check_bp3, lambda d: d, "no_sum", "add the m columns up"),
     (check_bp3, lambda d: d.sum(), "sum_all", "one number"),
     (check_bp3, lambda d: d[:, [0]], "one_example", "first example"),
     (check_bp3, lambda d: -d.sum(axis=1, keepdims=True), "wrong_sign", "sign is flipped"),
@@ -131,7 +131,7 @@ SLIP_CASES = [
     (check_bp4, lambda d, a: a @ d.T, "reversed_order", "shape of w^l"),
     (check_bp4, lambda d, a: d.T @ a, "wrong_transpose", "wrong factor"),
     (check_bp4, lambda d, a: d * a, "hadamard_not_outer", "outer product"),
-    (check_bp4, lambda d, a: d @ a.T / d.shape[1], "mean_instead_of_sum", "SUM"),
+    (check_bp4, lambda d, a: d @ a.T / d.shape[1], "mean_instead_of_sum", "sums over the m examples"),
     (check_bp4, lambda d, a: np.outer(d[:, 0], a[:, 0]), "one_example", "first example"),
     (check_bp4, lambda d, a: -(d @ a.T), "wrong_sign", "sign is flipped"),
 ]
@@ -166,3 +166,12 @@ def test_missing_transpose_mentions_the_shape_error_of_the_non_square_case():
     result = check_bp4(lambda d, a: d @ a)
     assert result.slip == "missing_transpose"
     assert "ValueError: the shapes do not fit" in result.message
+
+
+def test_bp2_messages_give_no_corrected_code_away():
+    """BP2's slips and shape hint name the principle and the section, never the fixed line."""
+    from bpcore.feedback.equations import BP2, BP2_SLIPS
+    from tests.feedback.support import code_in
+    texts = [s.explain for s in BP2_SLIPS] + [BP2.shape_hint]
+    texts += [check_bp2(fn).message for c, fn, _, _ in SLIP_CASES if c is check_bp2]
+    assert [(t, code_in(t)) for t in texts if code_in(t)] == []

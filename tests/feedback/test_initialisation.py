@@ -47,3 +47,19 @@ def test_wrong_std_names_the_layer_and_both_numbers():
     result = check_xavier_init(lambda i, o, rng: rng.normal(0, 0.5 * np.sqrt(2 / (i + o)), (o, i)))
     assert "For n_in = 300, n_out = 300" in result.message
     assert f"= {np.sqrt(2 / 600):.3g}" in result.message
+
+
+# --------------------------------------------------------------------------- messages give no code away
+
+from bpcore.feedback.initialisation import XAVIER_INIT_SLIPS  # noqa: E402
+from tests.feedback.support import assert_gives_no_code  # noqa: E402
+
+
+@pytest.mark.parametrize("checker, fn, slip, fragment", SLIP_CASES, ids=case_id(SLIP_CASES))
+def test_xavier_messages_show_no_code(checker, fn, slip, fragment):
+    assert_gives_no_code(checker(fn).message)
+
+
+def test_xavier_slip_explanations_show_no_code():
+    for slip in XAVIER_INIT_SLIPS:
+        assert_gives_no_code(slip.explain)

@@ -3,9 +3,19 @@
 from pathlib import Path
 
 from bpcore.feedback import SLIPS, engine, equations, gradient_checking, initialisation, training
+from bpcore.feedback import backward_pass, curvature
+from bpcore.feedback import costs as cost_checkers
 from bpcore.feedback.slips import Slip
+from bpcore.feedback import backward_pass, gradients  # notebook 04
 
-CHECKER_MODULES = (equations, gradient_checking, initialisation, training)
+CHECKER_MODULES = (equations, gradient_checking, initialisation, training, cost_checkers)
+CHECKER_MODULES += (backward_pass, curvature)  # notebooks 03 and 06
+from bpcore.feedback import forward, notation, output_error  # noqa: E402  (notebooks 00-02, 08)
+
+CHECKER_MODULES += (forward, notation, output_error)
+from bpcore.feedback import full_backward, gradients  # noqa: E402  (notebook 04)
+
+CHECKER_MODULES += (gradients, full_backward)
 
 
 def test_every_description_is_one_plain_line():

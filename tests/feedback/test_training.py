@@ -23,7 +23,7 @@ def test_correct_update_passes():
 
 SLIP_CASES = [
     (check_update_parameter, lambda p, g, eta, m: p - eta * g, "missing_1_over_m", "1/m is missing"),
-    (check_update_parameter, lambda p, g, eta, m: p - eta * m * g, "eta_times_m", "not η·m"),
+    (check_update_parameter, lambda p, g, eta, m: p - eta * m * g, "eta_times_m", "m divides"),
     (check_update_parameter, lambda p, g, eta, m: p - g / m, "missing_eta", "η is missing"),
     (check_update_parameter, lambda p, g, eta, m: p - m / eta * g, "m_over_eta", "upside down"),
     (check_update_parameter, lambda p, g, eta, m: p + eta / m * g, "wrong_sign", "climbs the gradient"),
@@ -152,3 +152,105 @@ def test_check_update_ratio_names_the_slip(fn, words):
 ])
 def test_check_update_ratio_slip_ids(fn, slip):
     assert check_update_ratio(fn).slip == slip
+
+
+# --------------------------------------------------------------------------- the update rule: in place, no code
+
+
+def test_an_update_that_changes_p_in_place_fails_even_with_the_right_values():
+    def update_inplace(p, g, eta, m):
+        p -= (eta / m) * g
+        return p
+    assert_names_slip(check_update_parameter(update_inplace), "changed_in_place", "changed p in place")
+
+
+def test_update_messages_give_no_corrected_code_away():
+    from bpcore.feedback.training import UPDATE_PARAMETER, UPDATE_PARAMETER_SLIPS
+    from tests.feedback.support import code_in
+    texts = [s.explain for s in UPDATE_PARAMETER_SLIPS] + [UPDATE_PARAMETER.shape_hint]
+    texts += [check_update_parameter(fn).message for _, fn, _, _ in SLIP_CASES]
+    assert [(t, code_in(t)) for t in texts if code_in(t)] == []
+
+
+# --------------------------------------------------------------------------- one minibatch step, loop form
+
+from bpcore.feedback import check_minibatch_step  # noqa: E402  (this part's checker)
+from bpcore.update import update_parameter  # noqa: E402
+
+
+def minibatch_step(add=True, scale=lambda eta, m: eta / m, biases=True, first_only=False):
+    """A learner's loop form: add up the examples' gradients, then one step of scale × the sums."""
+    def my_minibatch_step(net, example_grads, eta):
+        m, layers = len(example_grads), range(1, net.L + 1)
+        sum_w = [None] + [np.zeros_like(net.w[l]) for l in layers]
+        sum_b = [None] + [np.zeros_like(net.b[l]) for l in layers]
+        for g in example_grads[:1] if first_only else example_grads:
+            for l in layers:
+                sum_w[l] = sum_w[l] + g.grad_w[l] if add else g.grad_w[l]
+                sum_b[l] = sum_b[l] + g.grad_b[l] if add else g.grad_b[l]
+        k = scale(eta, m)
+        return net.with_params([None] + [net.w[l] - k * sum_w[l] for l in layers],
+                               [None] + [net.b[l] - (k * sum_b[l] if biases else 0) for l in layers])
+    return my_minibatch_step
+
+
+def with_update_parameter(net, example_grads, eta):
+    m, layers = len(example_grads), range(1, net.L + 1)
+    sum_w = [None] + [sum(g.grad_w[l] for g in example_grads) for l in layers]
+    sum_b = [None] + [sum(g.grad_b[l] for g in example_grads) for l in layers]
+    return net.with_params([None] + [update_parameter(net.w[l], sum_w[l], eta, m) for l in layers],
+                           [None] + [update_parameter(net.b[l], sum_b[l], eta, m) for l in layers])
+
+
+def test_a_correct_minibatch_step_passes():
+    for fn in (minibatch_step(), with_update_parameter):
+        assert_passes(check_minibatch_step(fn), "one minibatch step")
+
+
+def step_per_example(net, example_grads, eta):
+    for g in example_grads:
+        net = update(net, g, eta)   # each g has m = 1
+    return net
+
+
+def step_in_place(net, example_grads, eta):
+    for g in example_grads:
+        for l in range(1, net.L + 1):
+            net.w[l] -= eta / len(example_grads) * g.grad_w[l]
+            net.b[l] -= eta / len(example_grads) * g.grad_b[l]
+    return net
+
+
+MINIBATCH_SLIPS = [
+    (minibatch_step(add=False), "overwrote_instead_of_adding", "only the LAST example's gradient"),
+    (minibatch_step(first_only=True), "one_example", "only the first example's"),
+    (minibatch_step(scale=lambda eta, m: eta), "missing_1_over_m", "m times too large"),
+    (step_per_example, "missing_1_over_m", "one example's gradients, whose m is 1"),
+    (minibatch_step(scale=lambda eta, m: eta / m / m), "divided_by_m_twice", "divided by m twice"),
+    (minibatch_step(scale=lambda eta, m: -eta / m), "wrong_sign", "climbs the gradient"),
+    (minibatch_step(biases=False), "missing_bias_update", "biases did not move"),
+    (lambda net, example_grads, eta: net, "unchanged_network", "the one you were given"),
+    (step_in_place, "changed_in_place", "changed the network it was given"),
+]
+
+
+@pytest.mark.parametrize("fn, slip, fragment", MINIBATCH_SLIPS, ids=[f"{s}-{i}" for i, (_, s, _) in
+                                                                    enumerate(MINIBATCH_SLIPS)])
+def test_minibatch_step_slip_is_caught_and_named(fn, slip, fragment):
+    assert_names_slip(check_minibatch_step(fn), slip, fragment)
+
+
+def test_a_minibatch_step_wrong_elsewhere_names_the_first_wrong_parameter():
+    def one_bias_off(net, example_grads, eta):
+        new = with_update_parameter(net, example_grads, eta)
+        return new.with_params(new.w, new.b[:2] + [new.b[2] + 1.0] + new.b[3:])
+    result = check_minibatch_step(one_bias_off)
+    assert result.slip == "wrong_values"
+    assert "your b^2 differs from bpcore.update's (w^1, b^1, w^2 right)" in result.message
+
+
+def test_minibatch_messages_give_no_corrected_code_away():
+    from bpcore.feedback.training import MINIBATCH_STEP_SLIPS
+    from tests.feedback.support import code_in
+    texts = [s.explain for s in MINIBATCH_STEP_SLIPS] + [check_minibatch_step(fn).message for fn, _, _ in MINIBATCH_SLIPS]
+    assert [(t, code_in(t)) for t in texts if code_in(t)] == []

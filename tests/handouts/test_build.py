@@ -83,7 +83,7 @@ def _solution_lines(nb) -> list:
     for cell in nb.cells:
         src = cell_source(cell)
         if cell.cell_type == "markdown" and "solution" in cell.metadata.get("tags", []):
-            solution += solution_code(cell).splitlines()
+            solution += solution_code(cell).splitlines()  # the exercise convention: a closed <details> block
         if cell.cell_type != "code":
             continue
         if "solution" in cell.metadata.get("tags", []):
