@@ -126,6 +126,9 @@ ANSWERS = {
         lambda d, a: d @ a.T,
         lambda d, a: d @ a.T / d.shape[1]),
     "check_deltas": (_deltas, lambda net, x, y: _deltas(net, x, y)[:-1] + [None]),
+    "check_cross_entropy_backward": (
+        lambda net, x, y: backward(net, x, y, "cross_entropy"),
+        lambda net, x, y: (lambda g: (g.grad_w, g.grad_b))(backward(net, x, y, "quadratic"))),
     "check_linear_delta": (
         lambda net, d: net.w[2].T @ (net.w[3].T @ d),
         lambda net, d: net.w[2].T @ d if net.sizes[2] == net.sizes[3] else np.zeros((net.sizes[1], d.shape[1]))),
