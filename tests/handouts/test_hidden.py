@@ -79,6 +79,29 @@ def _softmax_long(z, a, y):
     return a * y.sum(axis=0, keepdims=True) - y
 
 
+def _verdict(g, g_num, u, near_kink, tol):
+    diff, allowed = np.abs(g - g_num), u + tol * (np.abs(g) + np.abs(g_num))
+    if np.any(diff > allowed):
+        return "cannot tell" if near_kink else "wrong"
+    return "cannot tell" if np.linalg.norm(g_num) <= np.linalg.norm(u) else "agrees"
+
+
+def _relative_error_verdict(g, g_num, u, near_kink, tol):
+    return "agrees" if np.linalg.norm(g - g_num) <= tol * (np.linalg.norm(g) + np.linalg.norm(g_num)) else "wrong"
+
+
+def _step_choice(g, noise, steps):
+    return steps[int(np.argmin([noise / h + abs(g(2 * h) - g(h)) / 3 for h in steps]))]
+
+
+def _swallows(f, p, h):
+    """A central difference that hides f's errors (it returns zeros instead)."""
+    try:
+        return _numerical_gradient(f, p, h)
+    except Exception:
+        return np.zeros(p.shape)
+
+
 def _hidden_sizes(net, x, y):
     return {cost: float(np.linalg.norm(backward(net, x, y, cost).delta[1])) for cost in ("quadratic", "cross_entropy")}
 
@@ -137,6 +160,8 @@ ANSWERS = {
         lambda net: 4.0 ** -(net.L - 1) * np.prod([np.linalg.norm(net.w[l]) for l in range(2, net.L + 1)]),
         lambda net: 4.0 ** -(net.L - 1) * np.prod([np.linalg.norm(net.w[l], 2) for l in range(2, net.L + 1)])),
     "check_numerical_gradient": (_numerical_gradient, lambda f, p, h: _numerical_gradient(f, p, 1e-4)),
+    "check_gradient_verdict": (_verdict, _relative_error_verdict),
+    "check_step_choice": (_step_choice, lambda g, noise, steps: 1e-4),
     "check_update_parameter": (
         lambda p, g, eta, m: p - (eta / m) * g,
         lambda p, g, eta, m: p - eta * g / max(m, 2)),
@@ -174,6 +199,11 @@ def test_a_wrong_answer_fails_its_hidden_test_without_showing_numbers(checker):
     message = str(info.value)
     assert message.startswith("Exercise 9.9, hidden test: ")
     assert not re.search(r"\d\.\d{3}", message), f"{checker}: a reference value in {message!r}"
+
+
+def test_a_central_difference_must_pass_on_the_error_f_raises():
+    with pytest.raises(HiddenTestFailure, match=r"what your function raises \(f's error, passed on\)"):
+        run_hidden_tests("5.1", "check_numerical_gradient", _swallows)
 
 
 def test_a_stub_and_a_function_that_raises_fail_by_name():
