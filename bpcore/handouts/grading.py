@@ -12,6 +12,7 @@ __all__ = ["DEFAULT_POINTS", "POINTS", "points"]
 DEFAULT_POINTS = 1
 POINTS = {
     "3.2": 2,  # the whole backward sweep of errors
+    "4.3": 2,  # a whole backward pass, gradients included (cross-entropy)
     "7.1": 2,  # one epoch of minibatch SGD
 }
 
