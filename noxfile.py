@@ -4,7 +4,8 @@ Each ``tests-X.Y`` session makes a fresh venv with that interpreter, installs
 requirements.txt (exact pins; environment markers where a version needs other
 pins) and runs the unit tests and every notebook under strict nbval, exactly as
 the main run does. The tests that start servers or a browser (browser, handouts,
-JupyterHub, start.sh) run once, on the main version, in ``.venv/bin/pytest``.
+JupyterHub, start.sh) and the nbgrader round trips run once, on the main version, in
+``.venv/bin/pytest``.
 
     .venv/bin/nox -l                   # the sessions
     .venv/bin/nox -s tests-3.10        # one version (its interpreter must be on PATH)
@@ -22,6 +23,8 @@ MAIN_PYTHON_ONLY = [
     "tests/test_handouts.py",
     "tests/test_hub.py",
     "tests/test_start_sh.py",
+    "tests/handouts/test_course.py",         # nbgrader: requirements-dev.txt, main version only
+    "tests/handouts/test_course_series.py",
 ]
 
 nox.options.default_venv_backend = "venv"

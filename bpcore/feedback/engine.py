@@ -8,12 +8,17 @@ traceback reaches the learner), writing the verdict's headers and footer
 (:func:`passed`, :func:`failed`), recognising a slip (:func:`recognise`), and
 the whole verdict of an array-valued exercise (:func:`check`).
 
+Graded copies set ``BPCORE_FEEDBACK=no-reveal`` (:data:`FEEDBACK_MODE`): a failed
+check still names the equation and the slip, but none of a checker's own lines,
+which may hold reference values or corrected code (:func:`reveals`).
+
 Messages are deterministic (fixed seeds, rounded numbers), so a notebook that
 prints one passes strict nbval.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -25,7 +30,7 @@ from ..network import Network
 from .slips import SLIPS, Slip
 
 __all__ = ["Feedback", "Spec", "Case", "passed", "failed", "returned_none", "call", "as_arrays",
-           "recognise", "check", "fmt_shape"]
+           "recognise", "check", "fmt_shape", "FEEDBACK_MODE", "reveals"]
 
 RTOL = 1e-6    # the learner's result equals bpcore's: np.allclose(got, want, RTOL, ATOL)
 ATOL = 1e-9
@@ -122,13 +127,39 @@ def _fmt_exc(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+# --------------------------------------------------------------------------- no-reveal mode
+
+#: The environment variable that sets the mode: unset or "reveal" (the default), or "no-reveal".
+FEEDBACK_MODE = "BPCORE_FEEDBACK"
+_MODES = ("reveal", "no-reveal")
+_RAISED = "Your function raised "  # the learner's own exception, kept in no-reveal mode
+_WITHHELD = "(A graded copy: the check shows no reference values and no corrected code.)"
+
+
+def reveals() -> bool:
+    """False when ``BPCORE_FEEDBACK=no-reveal``: failed checks then show no reference values or code.
+
+    ValueError for a value other than "reveal" or "no-reveal" (an empty or unset variable reveals).
+    """
+    mode = os.environ.get(FEEDBACK_MODE, "").strip().lower() or "reveal"
+    if mode not in _MODES:
+        raise ValueError(f"{FEEDBACK_MODE} must be one of {_MODES} or unset; got {mode!r}")
+    return mode == "reveal"
+
+
 def passed(spec: Spec, *lines: str) -> Feedback:
     """The pass verdict: ``✓ <equation> correct: <formula>``, then ``lines``."""
     return Feedback(True, spec.equation, "\n".join([f"✓ {spec.equation} correct: {spec.formula}", *lines]))
 
 
 def failed(spec: Spec, slip: str, *lines: str) -> Feedback:
-    """The fail verdict: the header, the non-empty ``lines``, the notebook that teaches it."""
+    """The fail verdict: the header, the non-empty ``lines``, the notebook that teaches it.
+
+    In no-reveal mode (:func:`reveals`) ``lines`` give way to the slip as the catalogue names it,
+    after the learner's own exception if there was one.
+    """
+    if not reveals():
+        lines = (*[l for l in lines if l.startswith(_RAISED)], f"What is wrong: {SLIPS[slip]}.", _WITHHELD)
     text = "\n".join([f"✗ {spec.equation}: {spec.formula} — not right yet.", *[l for l in lines if l],
                       f"(Taught in {spec.notebook}.)"])
     return Feedback(False, spec.equation, text, slip)
@@ -163,7 +194,7 @@ _HINTS = {
 
 def _exception_lines(spec: Spec, exc: BaseException, where: str):
     """(slip, lines) for an exception the learner's function raised ``where``."""
-    said = f"Your function raised {_fmt_exc(exc)} {where}."
+    said = f"{_RAISED}{_fmt_exc(exc)} {where}."
     if _is_shape_error(exc):
         return "shape_mismatch", (said, spec.shape_hint)
     hint = next((h for kind, h in _HINTS.items() if isinstance(exc, kind)), "")

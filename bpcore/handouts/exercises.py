@@ -22,6 +22,7 @@ in instructor versions. Standard library only.
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from .series import cell_source, cell_tags
 __all__ = [
     "EXERCISE", "CHECK", "SOLUTION", "EXERCISE_HEADING", "RESULT_MARK", "Exercise",
     "solution_markdown", "solution_code", "exercises", "with_solutions", "open_details",
+    "CheckCall", "check_call",
 ]
 
 EXERCISE, CHECK, SOLUTION = "exercise", "check", "solution"
@@ -116,3 +118,39 @@ def with_solutions(nb):
         if cell.get("cell_type") == "code":
             cell["outputs"], cell["execution_count"] = [], None
     return nb
+
+
+@dataclass
+class CheckCall:
+    """The checker call a ``check`` cell ends with, e.g. ``check_bp1(my_output_error)``.
+
+    checker : its name ("check_bp1"); argument : the source of its first argument, the learner's
+    function ("my_output_error"); call : the source of the whole call; before : the cell's source
+    before the statement holding the call ("" when the call is the whole cell).
+    """
+
+    checker: str
+    argument: str
+    call: str
+    before: str
+
+
+def check_call(source: str) -> CheckCall:
+    """The checker call in the last statement of a check cell's ``source`` (it may sit in ``print(...)``).
+
+    A checker is a function whose name starts with ``check_``, called with the learner's function
+    first. Raises ValueError when the last statement is no such call (or the source is not Python).
+    """
+    try:
+        body = ast.parse(source).body
+    except SyntaxError as exc:
+        raise ValueError(f"a check cell must be Python; line {exc.lineno}: {exc.msg}") from None
+    last = body[-1] if body else None
+    calls = [node for node in ast.walk(last.value) if isinstance(node, ast.Call)] if isinstance(last, ast.Expr) else []
+    for node in calls:
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", "")
+        if name.startswith("check_") and node.args:
+            lines = source.splitlines(keepends=True)
+            return CheckCall(checker=name, argument=ast.get_source_segment(source, node.args[0]),
+                             call=ast.get_source_segment(source, node), before="".join(lines[: last.lineno - 1]))
+    raise ValueError(f"a check cell must end with a checker call such as check_bp1(my_function); got {source!r}")

@@ -4,12 +4,15 @@ The page is laid out at the paper's printable width, printed only after MathJax 
 typeset (the template sets ``data-mathjax="done"`` on the root element), with every
 request that is not a local file blocked. A displayed equation still wider than the
 text column, a MathJax error or a blocked request is returned as a note for the
-progress line.
+progress line. Chromium writes links as absolute addresses of the page it printed (a
+temporary folder); :func:`relative_links` makes those relative again, so a PDF's links to
+the other handouts work wherever the folder goes.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +20,7 @@ from pathlib import Path
 
 from . import PAPERS, HandoutError
 
-__all__ = ["find_chromium", "Printer"]
+__all__ = ["find_chromium", "Printer", "relative_links", "require_pypdf"]
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = [
@@ -29,6 +32,7 @@ INSTALL_CHROMIUM = (
     "Install it with `sudo apt-get install chromium` (Debian/Ubuntu), pass --chromium PATH "
     "(or set BPCORE_CHROMIUM), or build HTML only with --format html."
 )
+INSTALL_PYPDF = "the Python package pypdf is needed for PDFs: `pip install pypdf`, or build HTML only with --format html."
 INSTALL_PLAYWRIGHT = (
     "the Python package playwright is needed for PDFs: `pip install playwright` "
     "(no `playwright install`: it uses your chromium), or build HTML only with --format html."
@@ -195,3 +199,33 @@ class Printer:
         finally:
             context.close()
         return pdf, _notes(errors, too_wide, blocked)
+
+
+def require_pypdf() -> None:
+    """HandoutError saying how to install pypdf, if it is missing (PDF links need it)."""
+    try:
+        import pypdf  # noqa: F401
+    except ImportError:
+        raise HandoutError(INSTALL_PYPDF) from None
+
+
+def relative_links(pdf: bytes, folder: Path) -> bytes:
+    """The PDF with every link into ``folder`` (where the page was printed from) made relative."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    prefix = Path(folder).resolve().as_uri() + "/"
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    changed = False
+    for page in writer.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
+            if uri.startswith(prefix):
+                action.get_object()[NameObject("/URI")] = TextStringObject(uri[len(prefix):])
+                changed = True
+    if not changed:
+        return pdf
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -58,7 +58,7 @@ def _exporter():
 
 
 def render_html(nb, info: HandoutInfo, version: str, paper: str = "a4", source_name: str = "",
-                notebook_dir=None) -> str:
+                notebook_dir=None, nav=None) -> str:
     """The handout's HTML (a string). MathJax is loaded from ``mathjax/`` next to it.
 
     Parameters
@@ -68,6 +68,8 @@ def render_html(nb, info: HandoutInfo, version: str, paper: str = "a4", source_n
     paper : 'a4' or 'letter' (the CSS page size)
     source_name : str, the notebook the footer says it was built from
     notebook_dir : where the notebook is, so that images its markdown links to are embedded
+    nav : None, or links shown above the header and below the last cell: ``{"index": href,
+        "prev": {"href", "title"}, "next": {"href", "title"}}`` (prev and next optional)
     """
     paper = check_paper(paper)
     resources = {
@@ -82,6 +84,7 @@ def render_html(nb, info: HandoutInfo, version: str, paper: str = "a4", source_n
             "css": (ASSETS / "handout.css").read_text(encoding="utf-8"),
             "mathjax_src": mathjax_src(),
             "footer": f"{info.title} · {VERSION_LABELS[version]} · built from {source_name} by bpcore-handouts",
+            "nav": nav or {},
         },
     }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)

@@ -5,7 +5,10 @@ rendering: the header (title, subtitle, objectives) taken out of the first cells
 the navigation bar dropped, solutions removed (student) or shown (instructor),
 widget outputs replaced by a note, error outputs shortened to one line, machine
 paths scrubbed, maintainer comments dropped and links between notebooks pointed at
-handouts. The rules are listed in :mod:`bpcore.handouts`.
+handouts. :func:`make_notebook_handout` makes the same two versions as notebooks to
+run: every cell kept in place (title, objectives, navigation bar), and in the
+instructor's each exercise's stub holding its solution. The rules are listed in
+:mod:`bpcore.handouts`.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ import re
 from dataclasses import dataclass
 
 from . import VERSIONS, HandoutError
-from .exercises import open_details
+from .exercises import exercises, open_details, solution_code
 from .series import NOTEBOOK_LINK_RE, cell_source, cell_tags, is_navigation, parse_title
 
 __all__ = [
-    "HandoutInfo", "make_handout_notebook", "replace_solution_regions", "machine_path_pattern",
-    "scrub_paths", "BEGIN_SOLUTION", "END_SOLUTION", "CODE_STUB", "MARKDOWN_STUB", "OBJECTIVES_RE",
+    "HandoutInfo", "make_handout_notebook", "make_notebook_handout", "handout_title", "replace_solution_regions", "machine_path_pattern",
+    "scrub_paths", "drop_nbval_comments", "BEGIN_SOLUTION", "END_SOLUTION", "CODE_STUB", "MARKDOWN_STUB", "OBJECTIVES_RE",
 ]
 
 OBJECTIVES_RE = re.compile(r"learning objectives", re.IGNORECASE)
@@ -113,6 +116,14 @@ def replace_solution_regions(source: str, stub) -> tuple:
 # Outputs
 
 
+def drop_nbval_comments(source: str) -> str:
+    """A code cell's source without its first-line ``# nbval-...:`` comments (maintainers' notes)."""
+    lines = source.splitlines()
+    while lines and NBVAL_COMMENT_RE.match(lines[0]):
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
 def _note_output(text):
     """A display output holding a short note (HTML and plain text)."""
     return {
@@ -194,6 +205,11 @@ def _take_header(cells, name):
     return info, body
 
 
+def handout_title(nb, name: str) -> str:
+    """The title a handout of ``nb`` shows ('NN · Title'; ``name`` if the notebook has none)."""
+    return _take_header(list(nb.cells), name)[0].title
+
+
 def _show_solution(cell) -> None:
     """Instructor version: clear the collapsed flags and open <details> blocks, so the solution shows."""
     if cell.get("cell_type") == "markdown":
@@ -221,10 +237,7 @@ def _stub_solution_regions(cell, name) -> None:
 
 def _clean_code_cell(cell, note_position, pattern) -> None:
     """Drop maintainer comments; clean the outputs; a widget's outputs become a note."""
-    lines = cell_source(cell).splitlines()
-    while lines and NBVAL_COMMENT_RE.match(lines[0]):
-        lines = lines[1:]
-    cell["source"] = "\n".join(lines)
+    cell["source"] = drop_nbval_comments(cell_source(cell))
     before = cell.get("outputs", [])
     outputs = [o for o in (_clean_output(o, pattern) for o in before) if o is not None]
     had_widget = len(outputs) < len(before)
@@ -255,6 +268,8 @@ def make_handout_notebook(nb, version: str, name: str = "notebook", roots=()) ->
     pattern = machine_path_pattern(roots)
     nb.metadata.pop("widgets", None)
     info, body = _take_header(list(nb.cells), name)
+    link = rf"\1\2-{version}.html"  # links between notebooks become links between handouts of the same version
+    info.subtitle, info.objectives = (NOTEBOOK_LINK_RE.sub(link, t) for t in (info.subtitle, info.objectives))
     kept = []
     for i, cell in enumerate(body):
         if "solution" in cell_tags(cell):
@@ -264,8 +279,7 @@ def make_handout_notebook(nb, version: str, name: str = "notebook", roots=()) ->
         if version == "student" and BEGIN_SOLUTION in cell_source(cell):
             _stub_solution_regions(cell, name)
         if cell.get("cell_type") == "markdown":
-            # links between notebooks become links between handouts of the same version
-            cell["source"] = NOTEBOOK_LINK_RE.sub(rf"\1\2-{version}.html", cell_source(cell))
+            cell["source"] = NOTEBOOK_LINK_RE.sub(link, cell_source(cell))
         if cell.get("cell_type") == "code":
             _clean_code_cell(cell, _widget_note_position(body, i), pattern)
             if not cell_source(cell).strip() and not cell["outputs"]:
@@ -274,3 +288,55 @@ def make_handout_notebook(nb, version: str, name: str = "notebook", roots=()) ->
     nb.cells = kept
     nb.metadata["title"] = f"{info.title} ({version})"
     return nb, info
+
+
+# ---------------------------------------------------------------------------
+# The versions as notebooks
+
+
+def _put_solutions_in(nb) -> None:
+    """Instructor notebook: each exercise's stub becomes its solution's code; the stub's and the
+    check's stored outputs (which showed the stub failing) are cleared."""
+    for ex in exercises(nb):
+        code = solution_code(nb.cells[ex.solution]) if ex.stub is not None and ex.solution is not None else ""
+        if not code:
+            continue
+        nb.cells[ex.stub]["source"] = code
+        for i in (ex.stub, ex.check):
+            if i is not None:
+                nb.cells[i]["outputs"], nb.cells[i]["execution_count"] = [], None
+
+
+def make_notebook_handout(nb, version: str, name: str = "notebook", roots=()):
+    """The handout version of a notebook as a notebook to run (a deep copy; ``nb`` is not changed).
+
+    Student: solution cells removed, solution regions stubbed; stubs and checks kept with their
+    stored outputs (the stub failing its check, as Run All shows). Instructor: each stub holds its
+    solution's code and the solution cells are open. Both: the title, objectives and navigation bar
+    stay; links between notebooks point at the same version's notebooks (``NN_slug-student.ipynb``);
+    widget state and live widget outputs are dropped (running the cell brings the widget back),
+    error outputs shortened, machine paths scrubbed, first-line nbval comments dropped.
+    """
+    if version not in VERSIONS:
+        raise ValueError(f"version must be one of {VERSIONS}; got {version!r}")
+    nb = copy.deepcopy(nb)
+    pattern = machine_path_pattern(roots)
+    nb.metadata.pop("widgets", None)
+    if version == "instructor":
+        _put_solutions_in(nb)
+    kept = []
+    for cell in nb.cells:
+        if "solution" in cell_tags(cell):
+            if version == "student":
+                continue
+            _show_solution(cell)
+        if version == "student" and BEGIN_SOLUTION in cell_source(cell):
+            _stub_solution_regions(cell, name)
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = NOTEBOOK_LINK_RE.sub(rf"\1\2-{version}.ipynb", cell_source(cell))
+        if cell.get("cell_type") == "code":
+            cell["source"] = drop_nbval_comments(cell_source(cell))
+            cell["outputs"] = [o for o in (_clean_output(o, pattern) for o in cell.get("outputs", [])) if o is not None]
+        kept.append(cell)
+    nb.cells = kept
+    return nb

@@ -23,7 +23,7 @@ from bpcore.handouts.exercises import solution_code
 from bpcore.handouts.folder import handout_name
 from bpcore.handouts.mathjax import find_mathjax
 from bpcore.handouts.pdf import Printer, find_chromium
-from bpcore.handouts.series import cell_source
+from bpcore.handouts.series import cell_source, title_of
 from tests.handouts.support import IN_CI, NOTEBOOKS, SAMPLE, make_series
 
 # Two notebooks of the series with solution cells; 07 also has a live widget.
@@ -77,7 +77,8 @@ def _squash(text: str) -> str:
 
 
 def _solution_lines(nb) -> list:
-    """Distinctive code lines that only solutions contain (short enough not to wrap on paper)."""
+    """Distinctive code lines that only solutions contain (short enough not to wrap on paper):
+    code cells tagged ``solution``, the code of markdown ``solution`` cells, solution regions."""
     solution, other = [], set()
     for cell in nb.cells:
         src = cell_source(cell)
@@ -140,7 +141,8 @@ def _is_inside(path, folder):
 
 
 def test_every_handout_is_built_with_a_progress_line(built):
-    expected = {(p.name, v, f) for p in built["paths"] for v in ("student", "instructor") for f in ("html", "pdf")}
+    expected = {(p.name, v, f) for p in built["paths"] for v in ("student", "instructor") for f in ("html", "pdf", "ipynb")}
+    expected |= {(p.name, "course", "nbgrader") for p in built["paths"]}
     assert {(r["notebook"], r["version"], r["format"]) for r in built["results"]} == expected
     assert len(built["lines"]) == len(expected)
     assert all(re.search(r"\d+\.\d s", line) for line in built["lines"])
@@ -207,3 +209,39 @@ def test_pdf_has_no_tracebacks_or_machine_paths(built):
         text = _pdf_text(r["path"])
         assert "Traceback (most recent call last)" not in text
         assert not re.search(r"/(work|tmp|root|home|Users)/\w", text), r["path"].name
+
+
+def test_every_handout_links_the_previous_and_next_notebooks_and_the_index(built):
+    series = [p.stem for p in select_notebooks([], NOTEBOOKS)]
+    for path in built["paths"]:
+        i = series.index(path.stem)
+        for version in ("student", "instructor"):
+            page = (built["out"] / handout_name(path, version, "html")).read_text(encoding="utf-8")
+            nav = re.findall(r'<nav class="handout-nav handout-nav-(top|bottom)">(.*?)</nav>', page, re.DOTALL)
+            assert [where for where, _ in nav] == ["top", "bottom"]
+            for _, links in nav:
+                assert f'href="{series[i - 1]}-{version}.html"' in links and 'href="index.html"' in links
+                if i + 1 < len(series):
+                    assert f'href="{series[i + 1]}-{version}.html"' in links
+            assert (built["out"] / version / "index.html").is_file()
+
+
+def test_pdf_links_are_relative_and_point_at_pdfs(built):
+    from pypdf import PdfReader
+
+    for r in (r for r in built["results"] if r["format"] == "pdf"):
+        uris = [str(a.get_object()["/A"]["/URI"]) for page in PdfReader(str(r["path"])).pages
+                for a in page.get("/Annots") or [] if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]]
+        assert "index.html" in uris and any(u.endswith(f"-{r['version']}.pdf") for u in uris)
+        local = [u for u in uris if not u.startswith(("http://", "https://", "mailto:"))]
+        assert not [u for u in local if ":" in u or u.startswith("/") or u.endswith(".html") and u != "index.html"], local
+
+
+def test_the_student_index_lists_the_handouts_in_order_with_titles(built):
+    index = (built["out"] / "student" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<li>(.*?)</li>", index)
+    assert [row.split(":")[0] for row in rows] == [title_of(p) for p in built["paths"]]
+    for path in built["paths"]:
+        for fmt in ("html", "pdf", "ipynb"):
+            assert f'href="{path.stem}-student.{fmt}"' in index
+    assert "instructor" not in index.split("<ul>")[1]

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 
+import pytest
+
 from bpcore.handouts import cli, pdf
 from tests.handouts.support import ROOT, make_series, mathjax_or_skip
 
@@ -71,3 +73,19 @@ def test_a_broken_notebook_is_a_clear_error(tmp_path, capsys):
     rc = cli.main(["01", "--notebooks-dir", str(folder), "--format", "html", "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert rc == 2 and "01_forward_propagation.ipynb is not a readable notebook" in err and "Traceback" not in err
+
+
+def test_formats_can_be_joined_or_repeated_and_a_wrong_one_is_refused(tmp_path, capsys):
+    folder = make_series(tmp_path)
+    out = tmp_path / "out"
+    rc = cli.main(["00", "--notebooks-dir", str(folder), "--out", str(out), "--format", "ipynb",
+                   "--format", "nbgrader", "--version", "student", "--mathjax", str(tmp_path / "no-mathjax")])
+    assert rc == 0, capsys.readouterr().err                          # notebooks need neither MathJax nor chromium
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == [".bpcore-handouts.json", "index.html", "nbgrader/nbgrader_config.py",
+                       "nbgrader/source/00_start_here/00_start_here.ipynb", "student/00_start_here-student.ipynb",
+                       "student/index.html"]
+    assert "built 2 handout file(s) for 1 notebook(s)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["--format", "html,docx"])
+    assert "choose from html, pdf, ipynb, nbgrader or all; got 'html,docx'" in capsys.readouterr().err

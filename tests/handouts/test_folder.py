@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -33,20 +34,80 @@ def test_never_overwrites_files_it_did_not_write(tmp_path, capsys):
     assert "student/mathjax/MathJax.js" in written and "index.html" in written
 
 
-def test_writes_are_recorded_and_reopened_from_the_manifest(tmp_path):
+def test_writes_are_recorded_with_their_hash_and_reopened_from_the_manifest(tmp_path):
     out = OutputFolder(tmp_path / "out")
     target = out.write("student/a-student.html", "<p>a</p>")
     assert target.read_text() == "<p>a</p>"
     again = OutputFolder(tmp_path / "out")
     assert again.owned == {"student/a-student.html"}
-    again.write("student/a-student.html", b"<p>b</p>")          # its own file: overwritten
+    assert again.files["student/a-student.html"] == [hashlib.sha256(b"<p>a</p>").hexdigest()]
+    assert again.state("student/a-student.html") == "ours"
+    again.write("student/a-student.html", b"<p>b</p>")          # its own file, as written: overwritten
     assert target.read_bytes() == b"<p>b</p>"
     (tmp_path / "out" / "notes.txt").write_text("mine")
-    with pytest.raises(HandoutError, match="notes.txt exists and was not written by bpcore-handouts"):
+    with pytest.raises(HandoutError, match="notes.txt was not written by bpcore-handouts"):
         again.write("notes.txt", "x")
     with pytest.raises(HandoutError, match=r"did not write.*\n  notes.txt"):
         again.check(["student/a-student.html", "notes.txt"])
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MANIFEST, "notes.txt", "student"]
+
+
+def test_an_edited_file_is_refused_by_name_unless_forced(tmp_path):
+    out = OutputFolder(tmp_path)
+    target = out.write("student/a-student.ipynb", "{}")
+    out.save()
+    target.write_text('{"an instructor": "edit"}')
+    again = OutputFolder(tmp_path)
+    assert again.state("student/a-student.ipynb") == "changed"
+    with pytest.raises(HandoutError, match=r"changed since bpcore-handouts wrote them.*\n  student/a-student.ipynb"
+                                           r"\n.*--force"):
+        again.check(["student/a-student.ipynb", "index.html"])
+    with pytest.raises(HandoutError, match="a-student.ipynb was changed since it was written by bpcore-handouts"):
+        again.write("student/a-student.ipynb", "{}")
+    assert target.read_text() == '{"an instructor": "edit"}'
+    forced = OutputFolder(tmp_path, force=True)
+    forced.check(["student/a-student.ipynb"])
+    forced.write("student/a-student.ipynb", "{}")
+    assert target.read_text() == "{}" and forced.state("student/a-student.ipynb") == "ours"
+
+
+def test_an_interrupted_write_leaves_a_folder_that_builds_again(tmp_path, monkeypatch):
+    out = OutputFolder(tmp_path)
+    out.write("index.html", "old")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("bpcore.handouts.folder.os.replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        out.write("index.html", "new")
+    monkeypatch.undo()
+    again = OutputFolder(tmp_path)   # the manifest accepts the old content and the new one
+    assert (tmp_path / "index.html").read_text() == "old" and again.state("index.html") == "ours"
+    again.write("index.html", "new")
+
+
+def test_a_manifest_without_hashes_counts_its_files_as_changed(tmp_path):
+    (tmp_path / "index.html").write_text("x")
+    (tmp_path / MANIFEST).write_text(json.dumps({"tool": "bpcore-handouts", "files": ["index.html"]}))
+    folder = OutputFolder(tmp_path)
+    assert folder.owned == {"index.html"} and folder.state("index.html") == "changed"
+
+
+def test_a_rebuild_refuses_an_edited_handout_by_name_and_force_overwrites_it(tmp_path, capsys):
+    folder = make_series(tmp_path)
+    out = tmp_path / "out"
+    args = ["00", "--notebooks-dir", str(folder), "--out", str(out), "--format", "ipynb,nbgrader"]
+    assert cli.main(args) == 0
+    edited = out / "nbgrader" / "source" / "00_start_here" / "00_start_here.ipynb"
+    edited.write_text(edited.read_text().replace("Handout sample", "My own title"))
+    capsys.readouterr()
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "changed since bpcore-handouts wrote them" in err and "nbgrader/source/00_start_here/00_start_here.ipynb" in err
+    assert "My own title" in edited.read_text()
+    assert cli.main(args + ["--force"]) == 0
+    assert "My own title" not in edited.read_text()
 
 
 def test_a_foreign_manifest_or_a_file_as_folder_is_refused(tmp_path):
@@ -64,7 +125,8 @@ def test_index_links_the_handouts_that_are_there(tmp_path):
     for version in ("student", "instructor"):
         out.write(handout_name("notebooks/02_bp1.ipynb", version, "html"), "x")
     out.write(handout_name("02_bp1.ipynb", "student", "pdf"), b"%PDF")
-    out.claim(["student/03_gone-student.html"])                  # recorded but not there
+    out.write("student/03_gone-student.html", "x")
+    (tmp_path / "student" / "03_gone-student.html").unlink()        # recorded but not there
     page = index_html(out)
     assert page.count("<li>") == 1
     assert ('<a href="instructor/02_bp1-instructor.html">instructor HTML</a> · '
