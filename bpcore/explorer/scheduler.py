@@ -79,6 +79,11 @@ class Scheduler:
         except RuntimeError:
             self._home_loop = None
 
+    @property
+    def home_loop(self):
+        """The event loop the scheduler was made on (None in ``mode="sync"`` or outside a kernel)."""
+        return self._home_loop
+
     def guard(self, fn: Callable, *args) -> Callable:
         """``fn(*args, *callback_args)`` as a callback: run on the home thread, errors reported.
 

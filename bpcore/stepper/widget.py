@@ -26,18 +26,16 @@ Used in ``notebooks/04_gradients_bp3_bp4.ipynb``.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 import tempfile
-import threading
 import time
-import traceback
 from pathlib import Path
 from typing import Optional
 
 import ipywidgets as W
 
+from ..explorer.scheduler import Scheduler
 from .drawing import NetworkDiagram, step_strip
 from .steps import Setup, Walk, number, picture
 
@@ -105,14 +103,6 @@ def _set_options(toggle, n: int, value) -> None:
     toggle.disabled = value is None
 
 
-def _log_traceback(path: Path, exc: Exception) -> None:
-    try:
-        with open(path, "a", encoding="utf-8") as log:
-            log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} bpcore.stepper\n")
-            traceback.print_exception(exc, file=log)
-    except OSError:
-        pass  # no log is better than a traceback in the notebook
-
 
 class Stepper:
     """The backward-pass stepper. Create it with :func:`stepper`.
@@ -132,16 +122,14 @@ class Stepper:
     def __init__(self, setup: Optional[Setup] = None, *, index: Optional[int] = None, log_path=None):
         self.walk = Walk(setup, index)
         self.diagram = NetworkDiagram(self.walk.net.sizes)
-        self.log_path = Path(log_path) if log_path is not None else DEFAULT_LOG
-        self.last_error = None
+        # The explorer's scheduler hands callbacks from a kernel subshell thread to the home loop
+        # and logs their errors: one implementation of that for both widgets.
+        self.scheduler = Scheduler(on_error=self._show_error,
+                                   log_path=log_path if log_path is not None else DEFAULT_LOG)
+        self.log_path = self.scheduler.log_path
         self.draw_seconds = []
         self._frames = {}
         self._quiet = False
-        self._home_thread = threading.get_ident()
-        try:
-            self._home_loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._home_loop = None
         self._build()
         self.refresh()
         self._say(f"Ready: {KEYBOARD_HELP}")
@@ -241,9 +229,9 @@ class Stepper:
                                f"{html.escape(v.step.name)}")
         self.plot.value = frame
         self.draw_seconds.append(time.perf_counter() - t0)
-        if self._home_loop is not None and not self.walk.at_end:
+        if self.scheduler.home_loop is not None and not self.walk.at_end:
             # Draw the next step while the learner reads this one, so Next only sends a PNG.
-            self._home_loop.call_soon(self._guard(self._frame, self.walk.position + 1))
+            self.scheduler.home_loop.call_soon(self._guard(self._frame, self.walk.position + 1))
 
     def _frame(self, position: int) -> bytes:
         """The PNG of the step at ``position`` for the current pick, drawn once and kept."""
@@ -275,28 +263,15 @@ class Stepper:
                              f"{html.escape(text)}</div>")
 
     def _guard(self, fn, *args):
-        """A callback run on the stepper's home thread; its errors become a message (minimal hand-off)."""
-        def run(*cb_args):
-            try:
-                fn(*args, *cb_args)
-            except Exception as exc:  # noqa: BLE001 - shown to the learner as a message instead
-                self._show_error(exc)
+        """A callback run on the stepper's home thread; its errors become a message (see Scheduler.guard)."""
+        return self.scheduler.guard(fn, *args)
 
-        def wrapped(*cb_args):
-            loop = self._home_loop
-            if loop is not None and threading.get_ident() != self._home_thread:
-                try:
-                    loop.call_soon_threadsafe(run, *cb_args)
-                    return
-                except RuntimeError:  # the loop has closed (kernel shutting down)
-                    pass
-            run(*cb_args)
-
-        return wrapped
+    @property
+    def last_error(self):
+        """The last exception caught in a callback, or None."""
+        return self.scheduler.last_error
 
     def _show_error(self, exc: Exception):
-        self.last_error = exc
-        _log_traceback(self.log_path, exc)
         self._say(f"Something went wrong: {type(exc).__name__}: {exc}. The stepper keeps its place; details "
                   f"are in the log file {self.log_path.name}.", "error")
 
