@@ -282,7 +282,7 @@ def test_pause_stops_a_long_run_and_step_trains_one_more_epoch(lab, on_failure):
         loss, status = explorer.locator(".bp-loss-text"), explorer.locator(".bp-status")
         explorer.locator(".bp-eta [role=slider]").focus()
         page.keyboard.press("Home")  # η = 1e-4: a run that trains on (η = 100 blows up in its first epoch)
-        expect(explorer.locator(".bp-eta .widget-readout")).to_have_text("0.0001")
+        expect(explorer.locator(".bp-eta .widget-readout")).to_have_text("0.000100")
         explorer.locator(".bp-epochs [role=slider]").focus()
         page.keyboard.press("End")  # 2000 epochs: retrains, long enough to interrupt
         expect(loss).to_contain_text("/2000 ·")

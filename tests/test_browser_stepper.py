@@ -22,14 +22,12 @@ from pathlib import Path
 from statistics import median
 
 import numpy as np
-import pytest
 
 from bpcore import backward, forward, init_network, mean_cost, update
 from bpcore.costs import get_cost
 from bpcore.datasets import load
 from bpcore.gradcheck import numerical_deltas, numerical_parameter_gradients
 from bpcore.stepper import number
-from tests import browser_support
 from tests.browser_support import ARTIFACTS, CHROMIUM_ARGS, LabServer, open_and_run_all, require_browser, \
     save_failure_artifacts, tab_to
 
@@ -204,12 +202,3 @@ def test_the_stepper_goes_through_a_backward_pass_by_keyboard(tmp_path):
                   for p, t in latencies), encoding="utf-8")
     assert median(painted) <= MEDIAN_LIMIT_S, f"stepping takes {median(painted):.2f} s per key press"
 
-
-def test_a_missing_browser_skips_locally_and_fails_in_ci(monkeypatch):
-    monkeypatch.setattr(browser_support, "find_chromium", lambda: None)
-    monkeypatch.setattr(browser_support, "IN_CI", False)
-    with pytest.raises(pytest.skip.Exception, match="Chromium not found"):
-        browser_support.require_browser()
-    monkeypatch.setattr(browser_support, "IN_CI", True)
-    with pytest.raises(pytest.fail.Exception, match="cannot run in CI"):
-        browser_support.require_browser()
