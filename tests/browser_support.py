@@ -75,6 +75,15 @@ def require_browser() -> str:
     return chromium
 
 
+def explorer_loss_text(eta: float) -> str:
+    """The loss text the explorer shows once its default run with this η has finished."""
+    from bpcore.explorer import Run, Settings, loss_text
+
+    run = Run(Settings(eta=eta))
+    run.advance(run.target)
+    return loss_text(run)
+
+
 def save_screenshot(page, label: str) -> Path:
     """A screenshot of the viewport, as a learner sees it, kept in test-artifacts/browser/ (not only on failure)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

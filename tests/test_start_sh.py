@@ -44,6 +44,8 @@ def _sandbox(folder: Path, python: str, jupyter: str = None) -> Path:
     (folder / "tools").mkdir()
     for name in ("learner_copy.py", "notebooks.py"):
         shutil.copy2(ROOT / "tools" / name, folder / "tools" / name)
+    (folder / "bpcore" / "handouts").mkdir(parents=True)
+    shutil.copy2(ROOT / "bpcore" / "handouts" / "series.py", folder / "bpcore" / "handouts" / "series.py")
     (folder / "notebooks").mkdir()
     for name in SERIES:
         shutil.copy2(ROOT / "notebooks" / name, folder / "notebooks" / name)

@@ -26,16 +26,21 @@ Deleting or renaming a notebook in DEST has the same effect at the next run.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import sys
 import time
 from pathlib import Path
 
-TOOLS = Path(__file__).resolve().parent
-if str(TOOLS) not in sys.path:
-    sys.path.insert(0, str(TOOLS))
-from notebooks import NOTEBOOKS, notebook_paths  # noqa: E402  (which files the series has)
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+# Which files the series has: the rule in bpcore/handouts/series.py (standard library only), loaded by
+# path so that copying the series needs neither numpy nor an installed bpcore (start.sh runs this first).
+_spec = importlib.util.spec_from_file_location("_bpcore_series", ROOT / "bpcore" / "handouts" / "series.py")
+_series_rules = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_series_rules)
+notebook_paths = _series_rules.notebook_paths
 
 
 def _series(series: Path) -> list:
