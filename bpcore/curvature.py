@@ -30,9 +30,9 @@ from typing import Callable
 import numpy as np
 
 from .backprop import backward
-from .costs import get_cost, validate_cost_output
+from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network
-from .validation import real_number, validate_eta, validate_x, validate_y, whole_number
+from .validation import real_number, validate_eta, validate_network, validate_x, validate_y, whole_number
 
 __all__ = ["REGIMES", "Sharpness", "CurvatureMarks", "mean_gradient", "hessian_vector_product",
            "largest_eigenvalue", "sharpness", "edge_of_stability", "step_regime", "run_regime",
@@ -104,12 +104,13 @@ def _positive(value, name):
 
 
 def _validated(net, x, y, cost):
+    validate_network(net)
     cost = get_cost(cost)
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a bpcore Network; got {type(net).__name__}")
     validate_cost_output(cost, net.output)
     x = validate_x(x, net.sizes[0])
-    return x, validate_y(y, net.sizes[-1], x.shape[1]), cost
+    y = validate_y(y, net.sizes[-1], x.shape[1])
+    validate_target(cost, y)
+    return x, y, cost
 
 
 def _hvp_fn(net, x, y, cost, h):

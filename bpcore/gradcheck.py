@@ -301,7 +301,7 @@ def _positive(value, name):
 
 def _as_float64(net: Network, x, y):
     notes = []
-    if any(a.dtype != np.float64 for a in [x, y] + net.w[1:] + net.b[1:]):
+    if any(a.dtype != np.float64 for a in [x, y, *net.w[1:], *net.b[1:]]):
         notes.append(
             "inputs or parameters were not float64; the check upcast copies to float64, because "
             "finite differences in float32 are dominated by round-off"

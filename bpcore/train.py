@@ -266,8 +266,8 @@ def _chunks(perm, m, column_bytes):
 
 
 # Weighted inputs this large mean the step size has blown the weights up: every
-# sigmoid/tanh is saturated (σ' = 0 to machine precision) and a clipped
-# cross-entropy stops growing, so the loss alone would not show the divergence.
+# sigmoid/tanh is saturated (σ' = 0 to machine precision) and ReLU units pass
+# numbers that overflow soon after, whatever the loss says at that epoch.
 Z_LIMIT = 1e8
 
 # A loss that climbs this many times above the best it reached, and above where it
