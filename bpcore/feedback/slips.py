@@ -148,6 +148,9 @@ SLIPS = {
     "truncation_ignored": "the step chosen from the round-off alone, so always the largest",
     "smallest_step": "the smallest step chosen, as if a smaller h were always more accurate",
     "returned_error_not_step": "the smallest estimated error returned instead of its step h",
+    # training (notebook 07): one epoch of SGD, the update/weight ratio
+    "one_full_batch_step": "one step on all N columns at once instead of one step per block of m",
+    "not_divided_by_weights": "the size of the step, not divided by the size of the weights",
 }
 
 

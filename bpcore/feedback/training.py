@@ -244,8 +244,8 @@ SGD_EPOCH = Spec(
     notebook="07_training_on_toy_data.ipynb", reference="bpcore.train.sgd_epoch",
     arg_names=("net", "x", "y", "cost", "eta", "m", "rng"), out_names=("net",),
     out_shapes=("a Network of the same sizes",),
-    shape_hint="A minibatch is x[:, cols] and y[:, cols] for m column indices cols; pass it to "
-               "backward(net, xb, yb, cost) as it is.")
+    shape_hint="A minibatch is m whole columns of x and the same m columns of y, shapes (n_0, m) and "
+               "(n_L, m): examples are columns, so pick columns, not rows, and pass the block on as it is.")
 
 
 def _epoch_with(c, eta, order):
@@ -261,21 +261,35 @@ def _epoch_with(c, eta, order):
     return net
 
 
+def _full_batch_step(c):
+    """One step of η/N times the gradient summed over all N columns (full-batch descent)."""
+    net, x, y, cost, eta, _, _ = c.args
+    N, g = x.shape[1], backward(net, x, y, cost)
+    return net.with_params([None] + [net.w[l] - (eta / N) * g.grad_w[l] for l in range(1, net.L + 1)],
+                           [None] + [net.b[l] - (eta / N) * g.grad_b[l] for l in range(1, net.L + 1)])
+
+
 SGD_EPOCH_SLIPS = [
     Slip(id="wrong_values", variant=lambda c: c.args[0],
-         explain="The weights did not change: keep the network that update() returns "
-                 "(net = update(net, grads, eta)) and return it at the end."),
+         explain="The weights did not change: the update rule builds a NEW network and leaves the old "
+                 "one as it was, so each step's new network has to be kept for the next block and "
+                 "returned at the end (section 1)."),
     Slip(id="missing_1_over_m", variant=lambda c: _epoch_with(c, c.extra["eta"] * c.extra["m"], c.extra["perm"]),
-         explain="Your steps are m times too large: backward() returns the SUM over the minibatch, so the "
-                 "update divides it by m: w → w − (η/m) Σ_x ∂C_x/∂w."),
+         explain="Your steps are m times too large: the gradients of a block are the SUM over its m "
+                 "columns (BP3, BP4), so the update divides them by m: w → w − (η/m) Σ_x ∂C_x/∂w "
+                 "(notebook 06, 'Why divide by m?')."),
     Slip(id="wrong_scale", variant=lambda c: _epoch_with(c, c.extra["eta"] / c.extra["m"], c.extra["perm"]),
-         explain="Your steps are m times too small: divide the summed gradient by m once (update() already "
-                 "does it; do not average the gradients first)."),
+         explain="Your steps are m times too small: the summed gradient was divided by m twice. bpcore's "
+                 "update already applies η/m to the sum; averaging the gradients before it divides again."),
     Slip(id="wrong_sign", variant=lambda c: _epoch_with(c, -c.extra["eta"], c.extra["perm"]),
          explain="Your steps go uphill: the update SUBTRACTS (η/m) Σ_x ∂C_x/∂w."),
     Slip(id="no_shuffle", variant=lambda c: _epoch_with(c, c.extra["eta"], np.arange(c.extra["perm"].size)),
-         explain="You did not shuffle: take perm = rng.permutation(N) once per epoch and walk through the "
-                 "columns x[:, perm] in blocks of m."),
+         explain="You did not shuffle: an epoch draws ONE permutation of the N columns from the generator "
+                 "it is given, then walks through the shuffled columns in blocks of m (section 1, step 1)."),
+    Slip(id="one_full_batch_step", variant=lambda c: _full_batch_step(c),
+         explain="Your epoch took ONE step on all N columns at once: that is full-batch gradient descent. "
+                 "Minibatch SGD takes N/m steps per epoch, one for each block of m shuffled columns, each "
+                 "from the network the previous step left (section 1, step 2)."),
 ]
 
 
@@ -317,8 +331,8 @@ def check_sgd_epoch(fn, *, seed: int = 0) -> Feedback:
         return problem
     if not isinstance(got, Network):
         return failed(SGD_EPOCH, "returned_none" if got is None else "wrong_type",
-                      f"Your function returned {type(got).__name__}; return the Network that update() "
-                      "gives back after the last minibatch.")
+                      f"Your function returned {type(got).__name__}; give back the new Network, the one "
+                      "the update rule gave after the last minibatch.")
     if _same_network(got, case.expected[0]):
         return passed(SGD_EPOCH, f"Your epoch gives the same weights and biases as bpcore.train.sgd_epoch "
                                  f"({case.label}, {N // m} steps).")
@@ -326,9 +340,10 @@ def check_sgd_epoch(fn, *, seed: int = 0) -> Feedback:
     if slip is not None:
         return failed(SGD_EPOCH, slip.id, slip.explain)
     return failed(SGD_EPOCH, "wrong_values",
-                  "Your weights differ from bpcore.train.sgd_epoch. Shuffle once with perm = "
-                  "rng.permutation(N); then for each block of m columns of x[:, perm] and y[:, perm] run "
-                  "grads = backward(net, xb, yb, cost) and net = update(net, grads, eta).")
+                  "Your weights differ from bpcore.train.sgd_epoch. An epoch shuffles the columns once "
+                  "with the generator it is given, then for each block of m shuffled columns (the same "
+                  "columns of x and y) runs the forward pass and BP1–BP4 on the block and applies the "
+                  "update rule to every w^l and b^l (section 1).")
 
 
 # --------------------------------------------------------------------------- the update/weight ratio
@@ -339,7 +354,8 @@ UPDATE_RATIO = Spec(
     notebook="07_training_on_toy_data.ipynb", reference="bpcore.update.update_ratios",
     arg_names=("net", "grads", "eta", "m"), out_names=("ratios",),
     out_shapes=("a list [None, r_1, ..., r_L] indexed like the network",),
-    shape_hint="Norms are numbers: np.linalg.norm(grads.grad_w[l]) / np.linalg.norm(net.w[l]).")
+    shape_hint="Each r_l is one number: the Frobenius norm (square root of the sum of squared entries) "
+               "of the step of w^l divided by that of w^l itself.")
 
 UPDATE_RATIO_SLIPS = [
     Slip(id="missing_eta", variant=lambda c: c.expected[0] * c.args[3] / c.args[2],
@@ -352,6 +368,11 @@ UPDATE_RATIO_SLIPS = [
          explain="Your ratios lack η: the step is (η/m) Σ_x ∂C_x/∂w^l."),
     Slip(id="wrong_values", variant=lambda c: 1 / c.expected[0],
          explain="Your ratios are upside down: divide the size of the step by the size of the weights."),
+    Slip(id="not_divided_by_weights", variant=lambda c: c.expected[0] * np.array(
+            [np.linalg.norm(c.args[0].w[l]) for l in range(1, c.args[0].L + 1)]),
+         explain="Your numbers are the size of each step, (η/m)·‖Σ_x ∂C_x/∂w^l‖, not yet compared with the "
+                 "weights: the ratio divides by ‖w^l‖, so it says what fraction of the weights one step "
+                 "changes (section 6)."),
 ]
 
 
@@ -411,5 +432,6 @@ def check_update_ratio(fn, *, seed: int = 0) -> Feedback:
     if slip is not None:
         return failed(UPDATE_RATIO, slip.id, slip.explain)
     return failed(UPDATE_RATIO, "wrong_values",
-                  "Your ratios differ from bpcore.update.update_ratios. Use Frobenius norms, "
-                  "np.linalg.norm(grads.grad_w[l]) and np.linalg.norm(net.w[l]), and the step size η/m.")
+                  "Your ratios differ from bpcore.update.update_ratios. Each layer's ratio is η/m times "
+                  "the Frobenius norm of the summed gradient of w^l (BP4), divided by the Frobenius norm "
+                  "of w^l (section 6).")

@@ -254,3 +254,35 @@ def test_minibatch_messages_give_no_corrected_code_away():
     from tests.feedback.support import code_in
     texts = [s.explain for s in MINIBATCH_STEP_SLIPS] + [check_minibatch_step(fn).message for fn, _, _ in MINIBATCH_SLIPS]
     assert [(t, code_in(t)) for t in texts if code_in(t)] == []
+
+
+# --------------------------------------------------------------------------- notebook 07: new slips, no code
+
+
+def test_check_sgd_epoch_recognises_one_full_batch_step():
+    from bpcore.backprop import backward as bw
+
+    def full_batch(net, x, y, cost, eta, m, rng):
+        return update(net, bw(net, x, y, cost), eta)
+    fb = check_sgd_epoch(full_batch)
+    assert not fb.passed and fb.slip == "one_full_batch_step" and "full-batch" in fb.message
+
+
+def test_check_update_ratio_recognises_a_step_not_divided_by_the_weights():
+    def step_size(net, grads, eta, m):
+        return [None] + [(eta / m) * np.linalg.norm(grads.grad_w[l]) for l in range(1, net.L + 1)]
+    fb = check_update_ratio(step_size)
+    assert not fb.passed and fb.slip == "not_divided_by_weights" and "divides by ‖w^l‖" in fb.message
+
+
+def test_training_messages_of_notebook_07_give_no_corrected_code_away():
+    from bpcore.feedback.training import SGD_EPOCH, SGD_EPOCH_SLIPS, UPDATE_RATIO, UPDATE_RATIO_SLIPS
+    from tests.feedback.support import assert_gives_no_code, code_in
+    texts = [s.explain for s in SGD_EPOCH_SLIPS + UPDATE_RATIO_SLIPS] + [SGD_EPOCH.shape_hint, UPDATE_RATIO.shape_hint]
+    texts += [check_sgd_epoch(lambda net, *a: Network((2, 1), [None, np.zeros((1, 2))],
+                                                      [None, np.zeros((1, 1))])).message,
+              check_sgd_epoch(lambda *a: 3).message,
+              check_update_ratio(lambda net, grads, eta, m: [None, 1e-3, 1e-3, 1e-3]).message]
+    assert [(t, code_in(t)) for t in texts if code_in(t)] == []
+    for t in texts:
+        assert_gives_no_code(t)
