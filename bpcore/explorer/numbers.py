@@ -437,7 +437,7 @@ def sweep_summary(sweep, total: Optional[int] = None) -> str:
     found = [f"{regime} at {_eta_range(sweep.etas[[r == regime for r in sweep.regimes]])}"
              for regime in _REGIME_MEANING if regime in sweep.regimes]
     best = sweep.best_eta
-    best_text = (f"lowest final training loss at η ≈ {best:.3g}" if np.isfinite(best)
+    best_text = (f"lowest final held-out loss at η ≈ {best:.3g}" if np.isfinite(best)
                  else "no run ended below its starting loss")
     edge = f"; edge of stability 2/λ_max = {sweep.eta_edge:.3g} at the initial weights" \
         if np.isfinite(sweep.eta_edge) else ""

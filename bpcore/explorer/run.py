@@ -284,11 +284,14 @@ class SweepResult:
 
     @property
     def best_eta(self) -> float:
-        """η with the lowest final training loss among runs that neither diverged nor rose."""
-        ok = ~(self.diverged | self.rose)
+        """η with the lowest final held-out loss among runs that neither diverged nor rose.
+
+        Held-out, not training loss: the η to recommend is the one that generalises best.
+        """
+        ok = ~(self.diverged | self.rose) & np.isfinite(self.final_val_loss)
         if not ok.any():
             return float("nan")
-        i = np.flatnonzero(ok)[np.argmin(self.final_loss[ok])]
+        i = np.flatnonzero(ok)[np.argmin(self.final_val_loss[ok])]
         return float(self.etas[i])
 
 

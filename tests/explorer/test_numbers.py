@@ -221,7 +221,7 @@ def test_sweep_texts_name_the_best_eta_the_regimes_and_the_edge():
     assert sweep_progress_text(sweep, 9) == (
         f"sweep 3/9 · η = 10 → training loss {sweep.final_loss[-1]:.3g} (diverging)")
     summary = sweep_summary(sweep)
-    assert summary.startswith(f"Sweep done: lowest final training loss at η ≈ {sweep.best_eta:.3g}")
+    assert summary.startswith(f"Sweep done: lowest final held-out loss at η ≈ {sweep.best_eta:.3g}")
     assert "diverging at η = 10" in summary
     assert summary.endswith(f"edge of stability 2/λ_max = {sweep.eta_edge:.3g} at the initial weights.")
     partial = SweepResult.from_runs(sweep.runs[:2], sweep.eta_edge, complete=False)
