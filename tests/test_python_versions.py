@@ -68,3 +68,15 @@ def test_every_version_gets_exactly_one_exact_pin_of_each_package():
         for r in chosen:
             specs = list(r.specifier)
             assert len(specs) == 1 and specs[0].operator == "==", (version, str(r))
+
+
+def test_every_test_the_matrix_leaves_to_the_main_version_exists():
+    """A misspelt path in MAIN_PYTHON_ONLY would run browser, handout or hub tests in every matrix session."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    node = next(n for n in tree.body if isinstance(n, ast.Assign)
+                and any(getattr(t, "id", "") == "MAIN_PYTHON_ONLY" for t in n.targets))
+    paths = ast.literal_eval(node.value)
+    assert "tests/test_browser.py" in paths
+    assert [p for p in paths if not (ROOT / p).exists()] == []
+    browsers = {f"tests/{p.name}" for p in (ROOT / "tests").glob("test_browser*.py")}
+    assert browsers <= set(paths), f"browser tests the matrix would run: {browsers - set(paths)}"
