@@ -210,6 +210,23 @@ def handout_title(nb, name: str) -> str:
     return _take_header(list(nb.cells), name)[0].title
 
 
+def _versioned(cell, version: str, name: str, link: str) -> bool:
+    """One cell made into its ``version`` (in place); False if the student version drops it.
+
+    Solutions are dropped (student) or shown (instructor), solution regions become stubs for
+    students, and links between notebooks are rewritten with ``link`` (a NOTEBOOK_LINK_RE replacement).
+    """
+    if "solution" in cell_tags(cell):
+        if version == "student":
+            return False
+        _show_solution(cell)
+    if version == "student" and BEGIN_SOLUTION in cell_source(cell):
+        _stub_solution_regions(cell, name)
+    if cell.get("cell_type") == "markdown":
+        cell["source"] = NOTEBOOK_LINK_RE.sub(link, cell_source(cell))
+    return True
+
+
 def _show_solution(cell) -> None:
     """Instructor version: clear the collapsed flags and open <details> blocks, so the solution shows."""
     if cell.get("cell_type") == "markdown":
@@ -272,14 +289,8 @@ def make_handout_notebook(nb, version: str, name: str = "notebook", roots=()) ->
     info.subtitle, info.objectives = (NOTEBOOK_LINK_RE.sub(link, t) for t in (info.subtitle, info.objectives))
     kept = []
     for i, cell in enumerate(body):
-        if "solution" in cell_tags(cell):
-            if version == "student":
-                continue
-            _show_solution(cell)
-        if version == "student" and BEGIN_SOLUTION in cell_source(cell):
-            _stub_solution_regions(cell, name)
-        if cell.get("cell_type") == "markdown":
-            cell["source"] = NOTEBOOK_LINK_RE.sub(link, cell_source(cell))
+        if not _versioned(cell, version, name, link):
+            continue
         if cell.get("cell_type") == "code":
             _clean_code_cell(cell, _widget_note_position(body, i), pattern)
             if not cell_source(cell).strip() and not cell["outputs"]:
@@ -326,14 +337,8 @@ def make_notebook_handout(nb, version: str, name: str = "notebook", roots=()):
         _put_solutions_in(nb)
     kept = []
     for cell in nb.cells:
-        if "solution" in cell_tags(cell):
-            if version == "student":
-                continue
-            _show_solution(cell)
-        if version == "student" and BEGIN_SOLUTION in cell_source(cell):
-            _stub_solution_regions(cell, name)
-        if cell.get("cell_type") == "markdown":
-            cell["source"] = NOTEBOOK_LINK_RE.sub(rf"\1\2-{version}.ipynb", cell_source(cell))
+        if not _versioned(cell, version, name, rf"\1\2-{version}.ipynb"):
+            continue
         if cell.get("cell_type") == "code":
             cell["source"] = drop_nbval_comments(cell_source(cell))
             cell["outputs"] = [o for o in (_clean_output(o, pattern) for o in cell.get("outputs", [])) if o is not None]
