@@ -23,8 +23,11 @@ the error its finite differences can have at the step used: round-off ε·S/h
 (ε = 2.2e-16; S adds up the size of everything C is made of, the cost of all m
 examples and each layer's products w^k a^{k−1} weighted by |δ^k|:
 :mod:`bpcore.resolution`) plus truncation (h²/6)·f''', which is measured, not
-guessed (central differences at 2h and h differ by 3 times it); plus the
-rounding of the equation itself and the error of any numerical input it is fed.
+guessed (central differences at 2h and h differ by 3 times it); plus a
+round-off floor that no h changes (each evaluation's own rounding of a^L moves
+the gradient it sees; it matters only near a minimum, where the gradient itself
+is rounding); plus the rounding of the equation itself and the error of any
+numerical input it is fed.
 Elementwise,
 
     allowed = SAFETY · (finite-difference error + equation rounding) + tol · (|g| + |g_num|)
@@ -69,7 +72,7 @@ from . import backprop
 from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network, forward
 from .resolution import (EPS, Estimate, backward_rounding, bp1_rounding, bp2_errors, gradient_errors,
-                         roundoff_scales)
+                         minimum_floor, roundoff_scales)
 from .update import update_parameter
 from .validation import validate_eta, validate_network, validate_x, validate_y
 from .verdicts import WRONG, EquationCheck, GradCheckReport, advice, judge
@@ -209,10 +212,11 @@ def _layer_cost_of(net, a_prev, l, y, cost):
 # --- what finite differences can resolve ------------------------------------------------
 
 
-def _estimate(f, p, noise: float, h: Optional[float], enough: float) -> Estimate:
+def _estimate(f, p, noise: float, floor, h: Optional[float], enough: float) -> Estimate:
     """Central differences of f in p at h (or the best step of STEPS if h is None).
 
-    ``noise`` bounds the rounding error of one evaluation of f. The truncation
+    ``noise`` bounds the rounding error of one evaluation of f, and ``floor``
+    (shape of p) the round-off that does not shrink with h. The truncation
     error at step s is measured, Richardson's way: central differences err by
     c·s² + O(s⁴), so g(2s) − g(s) = 3·c·s², and |g(2s) − g(s)| / 3 estimates it.
     The search stops once the error is below ``enough`` times the gradient.
@@ -226,7 +230,7 @@ def _estimate(f, p, noise: float, h: Optional[float], enough: float) -> Estimate
 
     def at(s):
         trunc = np.abs(g(2 * s) - g(s)) / 3.0
-        e = Estimate(g(s), np.full(p.shape, noise / s), trunc, s)
+        e = Estimate(g(s), noise / s + floor, trunc, s, floor)
         return e, float(np.linalg.norm(e.error)), enough * float(np.linalg.norm(e.value))
 
     best, size, good_size = at(DEFAULT_H if h is None else h)
@@ -338,16 +342,18 @@ class _Problem:
         self.grads = backprop.backward(self.net, self.x, self.y, self.cost, validate=False)
         self.noise_delta, self.noise_params = roundoff_scales(
             self.net, self.y, self.cost, self.z, self.a, self.grads.delta)
+        self.floor = minimum_floor(self.net, self.cost, self.z, self.a, self.y)
         self.enough = self.tol / SAFETY
 
     def delta(self, l) -> Estimate:
         f, p = _delta_problem(self.net, self.z, self.y, self.cost, l)
-        return _estimate(f, p, EPS * self.noise_delta[l], self.h, self.enough)
+        return _estimate(f, p, EPS * self.noise_delta[l], self.floor[l], self.h, self.enough)
 
     def params(self, l):
         f = _layer_cost_of(self.net, self.a[l - 1], l, self.y, self.cost)
-        return tuple(_estimate(f, p, EPS * self.noise_params[l], self.h, self.enough)
-                     for p in (self.net.w[l], self.net.b[l]))
+        floor = (self.floor[l] @ np.abs(self.a[l - 1]).T, np.sum(self.floor[l], axis=1, keepdims=True))
+        return tuple(_estimate(f, p, EPS * self.noise_params[l], fl, self.h, self.enough)
+                     for p, fl in zip((self.net.w[l], self.net.b[l]), floor))
 
     def kinks(self, l, h):
         return _kinks_from(self.net, self.z, l, h)
@@ -495,6 +501,7 @@ def check_update_step(
     eta = validate_eta(eta)
     P = _Problem(net, x, y, cost, h, tol)
     m = P.x.shape[1]
+    round_w, round_b = backward_rounding(P.net, P.cost, P.z, P.a, P.y, P.grads.delta)
     try:
         grads, failure = backward_fn(P.net, P.x.copy(), P.y.copy(), P.cost), None
     except Exception as exc:  # the implementation under test is arbitrary code
@@ -502,9 +509,10 @@ def check_update_step(
     checks = []
     for l in range(1, P.net.L + 1):
         est_w, est_b = P.params(l)
-        for name, p, est in (("w", P.net.w[l], est_w), ("b", P.net.b[l], est_b)):
+        for name, p, est, grad_rounding in (("w", P.net.w[l], est_w, round_w[l]),
+                                            ("b", P.net.b[l], est_b, round_b[l])):
             expected = -(eta / m) * est.value
-            rounding = (eta / m) * est.error + 4 * EPS * (np.abs(p) + np.abs(expected))
+            rounding = (eta / m) * (est.error + grad_rounding) + 4 * EPS * (np.abs(p) + np.abs(expected))
 
             def step(l=l, name=name, p=p):
                 if failure is not None:

@@ -14,6 +14,15 @@ too; :func:`bp1_rounding`, :func:`bp2_errors`, :func:`gradient_errors` and
 :func:`backward_rounding` bound those. All arrays have the shape of the
 quantity they bound.
 
+Round-off has a second part that does not shrink as h grows, which matters
+only near a minimum: each evaluation computes a^L (and z^L) with its own
+rounding error e, so the two costs are those of slightly moved outputs, and
+their difference over 2h is off by about Σ |∂a^L/∂p|·|e|, whatever h is. Far
+from a minimum this is negligible next to the gradient; at an exact minimum,
+where the gradient is itself of the size of rounding, it is all there is.
+:func:`forward_rounding` bounds e layer by layer and :func:`minimum_floor`
+carries it back like δ, through |w| and |σ'|.
+
 The round-off bounds are deliberately on the safe side: where round-off
 dominates, the measured errors are 10 to 100 times smaller.
 ``tests/test_gradcheck.py`` checks that the whole estimate (bound plus measured
@@ -28,8 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["EPS", "Estimate", "roundoff_scales", "bp1_rounding", "bp2_errors", "gradient_errors",
-           "backward_rounding"]
+__all__ = ["EPS", "Estimate", "roundoff_scales", "forward_rounding", "minimum_floor", "bp1_rounding",
+           "bp2_errors", "gradient_errors", "backward_rounding"]
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -43,12 +52,14 @@ class Estimate:
     value : ndarray, the central difference at step h
     roundoff, truncation : ndarray of the same shape, the two parts of its error
     h : float, the step
+    floor : ndarray or 0.0, the part of ``roundoff`` that no step changes (:func:`minimum_floor`)
     """
 
     value: np.ndarray
     roundoff: np.ndarray
     truncation: np.ndarray
     h: float
+    floor: object = 0.0
 
     @property
     def error(self):
@@ -83,6 +94,56 @@ def roundoff_scales(net, y, cost, z, a, delta):
     for_delta = [None] + [S_cost + sum(layer[l + 1:]) + 2 * float(np.sum(np.abs(delta[l] * z[l])))
                           for l in range(1, L + 1)]
     return for_delta, [None] + [S_cost + sum(layer[l:]) for l in range(1, L + 1)]
+
+
+def _spread(sigma, z, a, err):
+    """Bound of |J| err for the output Jacobian J = ∂a/∂z of one layer (err: per z unit). Shape of z."""
+    if sigma.elementwise:
+        return np.abs(sigma.prime(z)) * err
+    # softmax: Σ_j |a_i(δ_ij − a_j)| err_j ≤ 2 a_i max_j err_j
+    return 2 * np.abs(a) * np.max(err, axis=0, keepdims=True)
+
+
+def forward_rounding(net, a):
+    """Bounds on the rounding error of a forward pass, (for z^l, for a^l), lists indexed l = 1..L.
+
+    z^k = w^k a^{k−1} + b^k rounds like its products (n_{k−1} of them) and passes
+    on a^{k−1}'s error through |w^k|; a^k = σ(z^k) passes on z^k's error through
+    σ' and rounds by ε|a^k|. a^0 = x is exact. Each array has the shape (n_l, m).
+    """
+    L = net.L
+    err_z, err_a = [None] * (L + 1), [np.zeros_like(a[0])] + [None] * L
+    for k in range(1, L + 1):
+        size = np.abs(net.w[k]) @ np.abs(a[k - 1]) + np.abs(net.b[k])
+        err_z[k] = np.abs(net.w[k]) @ err_a[k - 1] + (np.sqrt(net.sizes[k - 1]) + 2) * EPS * size
+        z_k = net.w[k] @ a[k - 1] + net.b[k]
+        err_a[k] = _spread(net.sigma(k), z_k, a[k], err_z[k]) + 2 * EPS * np.abs(a[k])
+    return err_z, err_a
+
+
+def minimum_floor(net, cost, z, a, y):
+    """The h-independent part of the round-off of numerical δ^l, list indexed l = 1..L (slot 0 None).
+
+    A cost evaluated at outputs moved by rounding, a^L + e, has a gradient moved
+    by about (∂²C/∂z^L²)·e: for the quadratic cost |σ'(z^L)|·(|e_a| + ε(|a^L| + |y|))
+    plus |a^L − y|·|e_z| (|σ''| ≤ 1 for bpcore's activations); for the cross-entropies,
+    which read z^L, |∂a/∂z^L|·|e_z|. That floor at z^L goes back like δ
+    (BP2 in absolute values): F^l = (|w^{l+1}|^T F^{l+1}) ⊙ |σ'(z^l)|. The floor of
+    ∂C/∂w^l is F^l |a^{l−1}|^T and that of ∂C/∂b^l is Σ_x F^l. Shapes (n_l, m).
+    """
+    L = net.L
+    err_z, err_a = forward_rounding(net, a)
+    sigma_L = net.sigma(L)
+    if cost.name in ("cross_entropy", "softmax_cross_entropy"):
+        floor_L = _spread(sigma_L, z[L], a[L], err_z[L])
+    else:
+        floor_L = (_spread(sigma_L, z[L], a[L], err_a[L] + 2 * EPS * (np.abs(a[L]) + np.abs(y)))
+                   + np.abs(a[L] - y) * err_z[L])
+    floor = [None] * (L + 1)
+    floor[L] = floor_L
+    for l in range(L - 1, 0, -1):
+        floor[l] = _spread(net.sigma(l), z[l], a[l], np.abs(net.w[l + 1]).T @ floor[l + 1])
+    return floor
 
 
 def bp1_rounding(cost, z_L, a_L, y, sigma):

@@ -151,6 +151,11 @@ def advice(est: Estimate, rounding, passed_on=0.0, largest_step=1e-2) -> str:
     if ar >= max(ro, tr):
         return ("it is zero to working precision (below the rounding of the equation itself): "
                 "check at a point where it is not, e.g. other examples or less saturated units")
+    fl = float(np.linalg.norm(est.floor))
+    if fl >= max(ro - fl, tr):
+        return ("it is at the level of the rounding of the forward pass itself, which no step h "
+                "changes (as at an exact minimum, where a^L = y and the gradient is rounding): "
+                "check at a point away from the minimum, e.g. before training or with other targets")
     if ro >= tr:
         more = f"a larger h, e.g. h={min(10 * est.h, largest_step):.0e}, or " if est.h < largest_step else ""
         return (f"round-off in C(p ± h), which grows with the cost summed over all examples, "

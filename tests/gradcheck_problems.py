@@ -11,7 +11,7 @@ import itertools
 
 import numpy as np
 
-from bpcore import init_network, train
+from bpcore import forward, init_network, train
 from bpcore import datasets
 from bpcore.datasets import one_hot
 
@@ -69,6 +69,29 @@ def random_problem(seed, hidden, cost, output):
     net = net.with_params(net.w, [None] + [scale * rng.standard_normal(b.shape) for b in net.b[1:]])
     x = rng.uniform(-2.0, 2.0, (sizes[0], m))
     return net, x, targets(rng, cost, sizes[-1], m)
+
+
+def at_minimum(seed, hidden, cost, output):
+    """Random problem ``seed`` with its targets replaced by the network's own outputs: y = a^L.
+
+    Every gradient is then exactly 0 in exact arithmetic, and what finite
+    differences and backprop compute is rounding; nothing may be called wrong.
+    """
+    net, x, _ = random_problem(seed, hidden, cost, output)
+    return net, x, forward(net, x)[1][-1].copy()
+
+
+def trained_to_zero(seed, hidden, epochs=3000):
+    """(net, x, y): a 2-3-1 net with an identity output fitted exactly to two examples (quadratic cost).
+
+    Full-batch gradient descent drives the cost to rounding level (about 1e-30).
+    """
+    rng = np.random.default_rng([seed, 2])
+    net = init_network([2, 3, 1], rng, hidden=hidden, output="identity")
+    x, y = rng.standard_normal((2, 2)), rng.standard_normal((1, 2))
+    net, history = train(net, x, y, "quadratic", eta=0.2, m=None, epochs=epochs, rng=seed)
+    assert not history.failed, history.message
+    return net, x, y
 
 
 def deep_narrow(hidden_layers, cost, seed=0, m=3):

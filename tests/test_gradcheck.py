@@ -4,7 +4,8 @@ Measured, seeded, with no redraws (every problem is a function of its seed,
 see ``gradcheck_problems.py``):
 
 * the README example, deep narrow LeCun sigmoid nets (up to 14 hidden layers),
-  saturated outputs, trained networks;
+  saturated outputs, trained networks, networks at an exact minimum (y = a^L, and
+  nets trained until the cost is rounding);
 * 1,000 random architectures (depth 1–3, widths 1–3, m 1–2, four initialisers)
   × every activation/cost pair bpcore supports (5 hidden activations × 7
   cost/output pairs), through ``check_equations``; the first 50 of them through
@@ -49,15 +50,18 @@ from tests.gradcheck_problems import (
     PAIRS,
     TRAINING_RECIPES,
     architecture,
+    at_minimum,
     deep_narrow,
     random_problem,
     saturated,
     trained,
+    trained_to_zero,
     write_to_terminal,
 )
 
 ARCHITECTURES = 1000         # random architectures in the big sweep, each with every pair
 END_TO_END_ARCHITECTURES = 50
+AT_MINIMUM = 20              # architectures per pair checked at an exact minimum
 
 
 @pytest.fixture(scope="session")
@@ -167,6 +171,40 @@ def test_trained_networks(name, tally):
     _no_wrong(reports, name)
     assert sum(r.passed for r in reports) >= len(reports) - 1
     _count(tally, "trained networks (m = 1, 3, 8)", reports, networks=3)
+
+
+@pytest.mark.parametrize("hidden, cost, output", PAIRS, ids=PAIR_IDS)
+def test_an_exact_minimum_is_never_wrong(hidden, cost, output, tally):
+    """y = a^L: every gradient is 0, and both sides compute rounding (the forward pass's, mostly)."""
+    reports = []
+    for seed in range(AT_MINIMUM):
+        net, x, y = at_minimum(seed, hidden, cost, output)
+        for fn in (check_equations, check_backward, check_update_step):
+            report = fn(net, x, y, cost)
+            assert not report.failures, f"{fn.__name__}, seed {seed}, sizes {net.sizes}\n{report.summary()}"
+            reports.append(report)
+    _count(tally, "exact minimum (y = a^L)", reports, networks=AT_MINIMUM)
+
+
+@pytest.mark.parametrize("hidden", ["sigmoid", "tanh", "relu"])
+def test_networks_trained_until_the_cost_is_rounding(hidden, tally):
+    reports = []
+    for seed in range(3):
+        net, x, y = trained_to_zero(seed, hidden)
+        assert bp.mean_cost(net, x, y) < 1e-20   # the fit is exact to rounding
+        for fn in (check_equations, check_backward, check_update_step):
+            report = fn(net, x, y)
+            assert not report.failures, f"{fn.__name__}, seed {seed}\n{report.summary()}"
+            reports.append(report)
+    _count(tally, "trained until C is rounding", reports, networks=3)
+
+
+def test_at_a_minimum_the_checker_says_no_step_can_resolve_it():
+    net, x, y = at_minimum(3, "tanh", "quadratic", "identity")
+    report = check_equations(net, x, y)
+    undecided = [c for c in report.checks if c.verdict == CANNOT_TELL]
+    assert report.failures == [] and undecided
+    assert any("which no step h changes" in c.reason for c in undecided), report.summary()
 
 
 @pytest.mark.parametrize("hidden, cost, output", PAIRS, ids=PAIR_IDS)
