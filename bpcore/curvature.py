@@ -96,13 +96,6 @@ def mean_gradient(net: Network, x, y, cost="quadratic", validate: bool = True):
                            for p in (g.grad_w[l], g.grad_b[l])]) / g.m
 
 
-def _positive(value, name):
-    value = real_number(value, name)
-    if value <= 0:
-        raise ValueError(f"{name} must be a number > 0; got {value!r}")
-    return value
-
-
 def _validated(net, x, y, cost):
     validate_network(net)
     cost = get_cost(cost)
@@ -152,7 +145,7 @@ def hessian_vector_product(net: Network, x, y, cost="quadratic", v=None, h: floa
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
     x, y, cost = _validated(net, x, y, cost)
-    hvp, P = _hvp_fn(net, x, y, cost, _positive(h, "the relative finite-difference step h"))
+    hvp, P = _hvp_fn(net, x, y, cost, real_number(h, "the relative finite-difference step h", above=0))
     v = np.asarray(v, dtype=float) if v is not None else None
     if v is None or v.shape != (P,):
         raise ValueError(f"v must be a flat vector of shape ({P},), one entry per parameter of "
@@ -199,7 +192,7 @@ def largest_eigenvalue(matvec: Callable, size: int, rng=0, tol: float = 1e-6,
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
     size = whole_number(size, "size", minimum=1)
-    tol = _positive(tol, "the relative tolerance tol")
+    tol = real_number(tol, "the relative tolerance tol", above=0)
     max_iterations = whole_number(max_iterations, "max_iterations", minimum=1)
     rng = np.random.default_rng(rng)
 
@@ -239,7 +232,7 @@ def sharpness(net: Network, x, y, cost="quadratic", rng=0, tol: float = 1e-6,
     Taught in ``notebooks/06_the_update_rule.ipynb``.
     """
     x, y, cost = _validated(net, x, y, cost)
-    hvp, P = _hvp_fn(net, x, y, cost, _positive(h, "the relative finite-difference step h"))
+    hvp, P = _hvp_fn(net, x, y, cost, real_number(h, "the relative finite-difference step h", above=0))
     return largest_eigenvalue(hvp, P, rng, tol, max_iterations)
 
 

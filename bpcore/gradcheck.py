@@ -63,7 +63,6 @@ Taught in ``notebooks/05_gradient_checking.ipynb`` (and used in 02–04).
 
 from __future__ import annotations
 
-import numbers
 from typing import Callable, Optional
 
 import numpy as np
@@ -71,10 +70,10 @@ import numpy as np
 from . import backprop
 from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network, forward
-from .resolution import (EPS, Estimate, backward_rounding, bp1_rounding, bp2_errors, gradient_errors,
+from .resolution import (EPS, UNKNOWN, Estimate, backward_rounding, bp1_rounding, bp2_errors, gradient_errors,
                          minimum_floor, roundoff_scales)
 from .update import update_parameter
-from .validation import validate_eta, validate_network, validate_x, validate_y
+from .validation import real_number, validate_eta, validate_network, validate_x, validate_y
 from .verdicts import WRONG, EquationCheck, GradCheckReport, advice, judge
 
 __all__ = [
@@ -218,7 +217,12 @@ def _estimate(f, p, noise: float, floor, h: Optional[float], enough: float) -> E
     ``noise`` bounds the rounding error of one evaluation of f, and ``floor``
     (shape of p) the round-off that does not shrink with h. The truncation
     error at step s is measured, Richardson's way: central differences err by
-    c·s² + O(s⁴), so g(2s) − g(s) = 3·c·s², and |g(2s) − g(s)| / 3 estimates it.
+    c·s² + O(s⁴), so g(2s) − g(s) = 3·c·s², and |g(2s) − g(s)| / 3 estimates it,
+    as long as g(4s) − g(2s) is about 4 times g(2s) − g(s); where it is not, and the
+    correction is not negligible, the truncation error is UNKNOWN (h is too large).
+    Beyond the largest of STEPS it is UNKNOWN wherever g(2s) and g(s) differ by more
+    than round-off: a few points cannot show that a cost is close to a parabola over
+    so wide a step (an exactly quadratic one, where they agree, is still judged).
     The search stops once the error is below ``enough`` times the gradient.
     """
     cache = {}
@@ -229,7 +233,18 @@ def _estimate(f, p, noise: float, floor, h: Optional[float], enough: float) -> E
         return cache[s]
 
     def at(s):
-        trunc = np.abs(g(2 * s) - g(s)) / 3.0
+        d1 = np.abs(g(2 * s) - g(s))
+        trunc = d1 / 3.0
+        # Richardson's estimate holds only while the h² term dominates, where the next
+        # difference is 4 times as large; where the correction matters and that fails
+        # (h too large for the cost's curvature), the truncation error is unknown.
+        curved = d1 > 10 * noise / s + floor   # g changes between s and 2s by more than round-off
+        if s > STEPS[-1]:
+            trunc = np.where(curved, UNKNOWN, trunc)
+        elif np.any(matters := curved & (d1 > 1e-3 * np.abs(g(s)))):
+            d2 = np.abs(g(4 * s) - g(2 * s))
+            unknown = matters & ((d2 < 3.0 * d1) | (d2 > 5.5 * d1))
+            trunc = np.where(unknown, UNKNOWN, np.maximum(trunc, d2 / 12.0))
         e = Estimate(g(s), noise / s + floor, trunc, s, floor)
         return e, float(np.linalg.norm(e.error)), enough * float(np.linalg.norm(e.value))
 
@@ -295,14 +310,6 @@ def _compare(equation, layer, quantity, analytic_fn, numeric, rounding, tol, h, 
 # --- the checkers ---------------------------------------------------------------------------
 
 
-def _positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number > 0; got {value!r} ({type(value).__name__})")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0; got {name}={value!r}")
-    return float(value)
-
-
 def _as_float64(net: Network, x, y):
     notes = []
     if any(a.dtype != np.float64 for a in [x, y, *net.w[1:], *net.b[1:]]):
@@ -329,8 +336,8 @@ class _Problem:
     """Validated float64 copies, the forward pass, bpcore's gradients and the noise scales."""
 
     def __init__(self, net, x, y, cost, h, tol):
-        self.h = None if h is None else _positive(h, "h")
-        self.tol = _positive(tol, "tol")
+        self.h = None if h is None else real_number(h, "h", above=0)
+        self.tol = real_number(tol, "tol", above=0)
         validate_network(net)
         self.cost = get_cost(cost)
         validate_cost_output(self.cost, net.output)

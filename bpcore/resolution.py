@@ -37,10 +37,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["EPS", "Estimate", "roundoff_scales", "forward_rounding", "minimum_floor", "bp1_rounding",
+__all__ = ["EPS", "UNKNOWN", "Estimate", "roundoff_scales", "forward_rounding", "minimum_floor", "bp1_rounding",
            "bp2_errors", "gradient_errors", "backward_rounding"]
 
 EPS = float(np.finfo(np.float64).eps)
+UNKNOWN = 1e100  # an error that cannot be estimated (finite, so that sums and products with 0 stay numbers)
 
 
 @dataclass(frozen=True)

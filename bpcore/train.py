@@ -28,8 +28,8 @@ from .update import update
 from .validation import (is_whole_number, real_number, validate_eta, validate_network, validate_rng, validate_x,
                          validate_y, whole_number)
 
-__all__ = ["History", "Epoch", "sgd_epoch", "train_epochs", "train", "mean_cost", "accuracy",
-           "predict_labels", "class_labels"]
+__all__ = ["History", "Epoch", "sgd_epoch", "train_epochs", "train", "end_of_training", "stuck_layer",
+           "mean_cost", "accuracy", "predict_labels", "class_labels"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ class Epoch:
         True if this epoch blew up; :func:`train_epochs` stops after it.
     message : str
         For a diverged epoch, why, naming η and a smaller one; else "".
+    reason : str
+        For a diverged epoch, the bare reason (e.g. "the loss became NaN or infinite"); else "".
     best_loss : float
         The lowest mean training cost of the run so far, its start included (pass it
         back as ``best_loss`` to continue the run exactly).
@@ -66,6 +68,7 @@ class Epoch:
     diverged: bool = False
     message: str = ""
     best_loss: Optional[float] = None
+    reason: str = ""
 
 
 @dataclass
@@ -82,10 +85,11 @@ class History:
     eta, m : the learning rate and batch size used
     diverged : bool
         True if training stopped because it blew up: a NaN or infinite loss, overflowing
-        weights, saturated units, or a loss that climbed far above the best it reached.
+        weights, weighted inputs beyond ``Z_LIMIT``, a layer whose every unit is saturated
+        or dead (:func:`stuck_layer`), or a loss that climbed far above the best it reached.
     failed : bool
-        True if training failed: it diverged, or it ran to the end with the loss above
-        where it started.
+        True if training failed: it diverged, or it ended (at its last epoch, or stopped
+        by the callback) with the loss above where it started.
     failed_epoch : int or None
         The epoch in which it diverged (counted from 1), else None.
     net_epoch : int
@@ -277,26 +281,49 @@ CLIMB_FACTOR = 10.0
 
 
 def _divergence_check(net: Network, x, y, cost):
-    """The mean cost on (x, y), why training diverged (or None), and a^L.
+    """The mean cost on (x, y), why training diverged (or None), a^L and the z^l list (None if not finite).
 
-    a^L is returned so that the epoch's accuracy needs no second forward pass.
+    a^L is returned so that the epoch's accuracy needs no second forward pass, and
+    z for :func:`stuck_layer`.
 
     Diverged means: a parameter or some z^l is not finite (finite but huge
     weights can overflow in w^l a^{l-1}), or some |z^l| exceeds ``Z_LIMIT``, or
     the loss is not finite. Call inside ``np.errstate(over="ignore", invalid="ignore")``.
     """
     if not all(np.isfinite(net.w[l]).all() and np.isfinite(net.b[l]).all() for l in range(1, net.L + 1)):
-        return float("nan"), "the loss became NaN or infinite (the weights overflowed)", None
+        return float("nan"), "the loss became NaN or infinite (the weights overflowed)", None, None
     z, a = forward(net, x, validate=False)
     if not all(np.isfinite(z[l]).all() for l in range(1, net.L + 1)):
-        return float("nan"), "the loss became NaN or infinite (the weighted inputs z overflowed)", None
+        return float("nan"), "the loss became NaN or infinite (the weighted inputs z overflowed)", None, None
     z_max = max(float(np.max(np.abs(z[l]))) for l in range(1, net.L + 1))
     loss = cost.value(z[-1], a[-1], y) / x.shape[1]
     if z_max > Z_LIMIT:
-        return loss, f"the weighted inputs reached |z| = {z_max:.2g}, so the units are saturated and learning has stopped", a[-1]
+        return loss, (f"the weighted inputs reached |z| = {z_max:.2g}, far beyond any useful scale "
+                      f"(the weights are running away)"), a[-1], z
     if not np.isfinite(loss):
-        return loss, "the loss became NaN or infinite", a[-1]
-    return loss, None, a[-1]
+        return loss, "the loss became NaN or infinite", a[-1], z
+    return loss, None, a[-1], z
+
+
+def stuck_layer(net: Network, z, cost) -> Optional[str]:
+    """Why no gradient can pass some layer l, or None: σ'(z^l) = 0 for every unit and every example.
+
+    Then BP2 makes δ^l = 0 (and every δ below it), so layers 1..l stop learning:
+    sigmoid or tanh units saturated (σ' rounds to 0), or ReLU units dead (z ≤ 0).
+    The output layer counts only where δ^L carries σ'(z^L) (the quadratic cost).
+    ``z`` is the forward pass's list z[1..L].
+    """
+    for l in range(1, net.L + 1):
+        sigma = net.sigma(l)
+        if not sigma.elementwise or (l == net.L and get_cost(cost).name != "quadratic"):
+            continue
+        if not np.any(sigma.prime(z[l])):
+            state = ("dead (z ≤ 0 for every example)" if sigma.kinks else
+                     "saturated (σ'(z) rounds to 0 for every example)")
+            below = "layer 1 has" if l == 1 else f"layers 1..{l} have"
+            return (f"every {sigma.name} unit of layer {l} is {state}, so BP2 passes no error back "
+                    f"through it and {below} stopped learning")
+    return None
 
 
 class _Inputs(NamedTuple):
@@ -406,15 +433,26 @@ def _epochs(net, inputs: _Inputs, rng, start_epoch, start_loss, best, climb_fact
     if start_loss is None:
         start_loss = mean_cost(net, x, y, cost)
     best = start_loss if best is None else min(best, start_loss)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        stuck_before = stuck_layer(net, forward(net, x, validate=False)[0], cost)
     for number in count(start_epoch + 1):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             new_net = sgd_epoch(net, x, y, cost, eta, inputs.m, rng)
-            loss, why, a_L = _divergence_check(new_net, x, y, cost)
-        if why is None and loss > start_loss and loss > climb_factor * best:
-            why = (f"the loss climbed to {loss:.3g}, more than {climb_factor:g} times the best it reached "
-                   f"({best:.3g}) and above where it started ({start_loss:.3g})")
+            loss, why, a_L, z = _divergence_check(new_net, x, y, cost)
+            if why is None and loss > start_loss and loss > climb_factor * best:
+                why = (f"the loss climbed to {loss:.3g}, more than {climb_factor:g} times the best it reached "
+                       f"({best:.3g}) and above where it started ({start_loss:.3g})")
+            if why is None:
+                why = stuck_layer(new_net, z, cost)
+        if why is not None and why == stuck_before:
+            yield Epoch(number, net, loss, diverged=True, best_loss=best, reason=why, message=(
+                f"Training cannot proceed: {why}, and it was so before the first epoch (epoch "
+                f"{number - 1}'s weights), so it is not eta's doing. Start from other weights: another "
+                f"seed or initialiser, or smaller weights. The network returned is the one after epoch "
+                f"{number - 1}."))
+            return
         if why is not None:
-            yield Epoch(number, net, loss, diverged=True, best_loss=best, message=(
+            yield Epoch(number, net, loss, diverged=True, best_loss=best, reason=why, message=(
                 f"Training diverged in epoch {number} with learning rate eta={eta:g}: {why}. "
                 f"The step (eta/m)·Σ∂C/∂w is too large; try a smaller eta, e.g. eta={eta / 10:g}. "
                 f"The network returned is the one after epoch {number - 1}, before it blew up."))
@@ -506,20 +544,22 @@ def train(
         net = epoch.net
         if callback is not None and callback(epoch.number, net, history) is False:
             history.stopped = True
-            history.message = f"Stopped by the callback after epoch {epoch.number}."
+            history.message = end_of_training(history, f"Stopped by the callback after epoch {epoch.number}.")
             return net, history
-    history.message = _end_message(history, epochs)
+    history.message = end_of_training(history, f"Finished {history.epochs} epoch(s)." if epochs else "No epochs run.")
     return net, history
 
 
-def _end_message(history: History, epochs: int) -> str:
-    """How a run that did not blow up ended; marks it failed if its loss rose."""
-    if not epochs:
-        return "No epochs run."
-    end = history.loss[-1]
-    if end > history.start_loss:
-        history.failed = True
-        return (f"Training failed: after {history.epochs} epoch(s) with learning rate eta={history.eta:g} "
-                f"the loss ended above where it started ({history.start_loss:.3g} → {end:.3g}). "
-                f"The steps overshoot; try a smaller eta, e.g. eta={history.eta / 10:g}.")
-    return f"Finished {history.epochs} epoch(s)."
+def end_of_training(history: History, ended: str) -> str:
+    """How a run that did not blow up ended: ``ended``, or that it failed (``history.failed`` set).
+
+    A run fails when its last loss is above where it started; the message names
+    η and suggests a smaller one. :func:`train` and the explorer's runs both end here.
+    """
+    if not history.loss or not history.loss[-1] > history.start_loss:
+        return ended
+    history.failed = True
+    return (f"Training failed: after {history.epochs} epoch(s) with learning rate eta={history.eta:g} "
+            f"the loss ended above where it started ({history.start_loss:.3g} → {history.loss[-1]:.3g}). "
+            f"The steps overshoot; try a smaller eta, e.g. eta={history.eta / 10:g}."
+            + (f" ({ended})" if history.stopped else ""))

@@ -25,7 +25,7 @@ from typing import Optional
 
 import numpy as np
 
-from .resolution import Estimate
+from .resolution import UNKNOWN, Estimate
 
 __all__ = ["AGREES", "WRONG", "CANNOT_TELL", "EquationCheck", "GradCheckReport", "judge", "advice"]
 
@@ -128,11 +128,14 @@ def judge(excess, size, resolution, near_kink, unresolved_why, diff, allowed, ou
             f"at element {where} ours is {ours:.6g} and finite differences give {theirs:.6g}: they "
             f"differ by {diff:.1e}, {excess:.3g} times what finite differences and rounding resolve "
             f"there (±{allowed:.1e})")
+    if size <= resolution and resolution >= UNKNOWN:
+        return CANNOT_TELL, f"finite differences at this h cannot resolve it; {unresolved_why()}"
     if size <= resolution:
         return CANNOT_TELL, (
             f"the gradient (size {size:.1e}) is not larger than what finite differences resolve "
             f"here (±{resolution:.1e}), so even a wrong sign would not show; {unresolved_why()}")
-    return AGREES, f"within ±{resolution:.1e}; the gradient's size is {size:.1e}"
+    return AGREES, (f"differs by no more than finite differences resolve at this h (±{resolution:.1e}; "
+                    f"the gradient's size is {size:.1e}), so any relative error is theirs")
 
 
 def advice(est: Estimate, rounding, passed_on=0.0, largest_step=1e-2) -> str:
@@ -148,6 +151,10 @@ def advice(est: Estimate, rounding, passed_on=0.0, largest_step=1e-2) -> str:
     ro = float(np.linalg.norm(est.roundoff)) + float(np.linalg.norm(passed_on))
     tr = float(np.linalg.norm(est.truncation))
     ar = float(np.linalg.norm(rounding))
+    if max(tr, float(np.linalg.norm(passed_on))) >= UNKNOWN:
+        return (f"h is too large: over ±h the cost is far from a parabola (central differences at h, "
+                f"2h and 4h do not shrink like h²), so their truncation error cannot be estimated: try a "
+                f"smaller h, e.g. h={est.h / 100:.0e}, or h=None to let the check choose")
     if ar >= max(ro, tr):
         return ("it is zero to working precision (below the rounding of the equation itself): "
                 "check at a point where it is not, e.g. other examples or less saturated units")

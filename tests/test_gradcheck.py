@@ -61,6 +61,7 @@ from tests.gradcheck_problems import (
 
 ARCHITECTURES = 1000         # random architectures in the big sweep, each with every pair
 END_TO_END_ARCHITECTURES = 50
+LARGE_H_ARCHITECTURES = 10  # architectures per pair checked at h = 0.1, 1 and 10
 AT_MINIMUM = 20              # architectures per pair checked at an exact minimum
 
 
@@ -197,6 +198,29 @@ def test_networks_trained_until_the_cost_is_rounding(hidden, tally):
             assert not report.failures, f"{fn.__name__}, seed {seed}\n{report.summary()}"
             reports.append(report)
     _count(tally, "trained until C is rounding", reports, networks=3)
+
+
+@pytest.mark.parametrize("hidden, cost, output", PAIRS, ids=PAIR_IDS)
+def test_a_large_fixed_h_is_never_wrong(hidden, cost, output, tally):
+    """Beyond the steps the checker chooses from, the truncation error cannot be estimated from
+    a few points; wherever the cost is not exactly a parabola the verdict is "cannot tell"."""
+    reports = []
+    for seed in range(LARGE_H_ARCHITECTURES):
+        net, x, y = random_problem(seed, hidden, cost, output)
+        for h in (0.1, 1.0, 10.0):
+            report = check_equations(net, x, y, cost, h=h)
+            assert not report.failures, f"h {h}, seed {seed}, sizes {net.sizes}\n{report.summary()}"
+            reports.append(report)
+    _count(tally, "large fixed h (0.1, 1, 10)", reports, networks=LARGE_H_ARCHITECTURES)
+
+
+def test_a_large_h_says_it_is_too_large():
+    net, x, y, _ = readme_example()
+    report = check_equations(net, x[:, :3], y[:, :3], "cross_entropy", h=10.0)
+    assert report.failures == []
+    assert all("h is too large" in c.reason for c in report.undecided), report.summary()
+    bp1 = report.checks[0]
+    assert bp1.verdict == CANNOT_TELL and "try a smaller h" in bp1.reason
 
 
 def test_at_a_minimum_the_checker_says_no_step_can_resolve_it():

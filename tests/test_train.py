@@ -455,4 +455,5 @@ def test_a_continued_run_names_the_epoch_of_the_whole_run_and_explodes_against_i
     assert f"in epoch {h.epochs + 1} " in rest[0].message
     # measured against the loss the continuation starts from, the same jump would not count
     later = next(train_epochs(first[-1].net, x, y, eta=1.5, m=100, rng=same_shuffle, start_epoch=h.epochs))
-    assert not later.diverged and later.number == h.epochs + 1
+    # (the epoch leaves every ReLU of layer 1 dead, which stops the run for its own reason)
+    assert later.number == h.epochs + 1 and "climbed to" not in later.message

@@ -324,6 +324,8 @@ def _stuck_clause(run) -> str:
 
 def _blowup(run) -> str:
     """How the diverged epoch went wrong, from its loss (bpcore.train's divergence check, in words)."""
+    if getattr(run, "blown_reason", ""):
+        return run.blown_reason
     loss = run.blown_loss
     if loss is None or not np.isfinite(loss):
         return "the weights or the loss overflowed to NaN or infinity"
@@ -345,13 +347,16 @@ def diagnose(run) -> Optional[str]:
     2/λ_max, the hidden units that are saturated or dead, and a smaller η to try.
     """
     h = run.history
-    if not (h.diverged or (run.done and run.regime == "diverging")):
+    if not (h.diverged or h.failed or (run.done and run.regime == "diverging")):
         return None
     edge = run.curvature(initial=True).eta_edge
     advice = f" Try a smaller η, e.g. η = {suggest_eta(run.eta, edge):g}."
     if h.diverged:
         return (f"Diverging: training blew up in epoch {run.epoch + 1} with η = {run.eta:.3g} ({_blowup(run)})"
                 f"{_edge_clause(run)}. The last finite weights are kept.{advice}")
+    if h.failed and run.regime != "diverging":  # the whole run ended above its start, the last η's part did not
+        return (f"Training failed: the training loss ended above where the run started ({run.start_loss:.3g} "
+                f"→ {h.loss[-1]:.3g}){_edge_clause(run)}{_stuck_clause(run)}.{advice}")
     since = run.eta_changes[-1][0] if run.eta_changes else 0
     before = run.start_loss if since == 0 else h.loss[since - 1]
     return (f"Diverging: the training loss rose from {before:.3g} to {h.loss[-1]:.3g} with η = {run.eta:.3g}"

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..curvature import CurvatureMarks, curvature_marks, run_regime
 from ..network import Network
-from ..train import History, mean_cost, train_epochs
+from ..train import History, end_of_training, mean_cost, train_epochs
 from ..validation import validate_network
 from .settings import SWEEP_ETAS, Data, Settings, checked_etas, make_data, make_network, make_shuffle
 
@@ -53,6 +53,7 @@ class Run:
     target : int, the epoch count the current job trains up to
     eta_changes : list of (epoch, eta), where η was changed mid-run (continue mode)
     blown_loss : float or None, the training loss of the epoch in which training diverged
+    blown_reason : str, why it diverged (bpcore.train's words), "" before
     best_loss : float, the lowest mean training cost so far (the start included)
     """
 
@@ -74,13 +75,14 @@ class Run:
         self.m = N if settings.batch_size is None else settings.batch_size
         self.net = self.net0
         self.eta = settings.eta
-        self.history = History(eta=self.eta, m=self.m, message="Not trained yet.")
-        self.rng = make_shuffle(settings)
         self.start_loss = mean_cost(self.net0, self.data.x, self.data.y, settings.cost)
+        self.history = History(eta=self.eta, m=self.m, start_loss=self.start_loss, message="Not trained yet.")
+        self.rng = make_shuffle(settings)
         self.target = settings.epochs
         self.eta_changes = []
         self._marks = []  # (network, CurvatureMarks) of net0 and of the last net asked about
         self.blown_loss = None  # the training loss of the epoch that diverged (NaN if it overflowed)
+        self.blown_reason = ""  # why it diverged, in bpcore.train's words
         self.best_loss = self.start_loss  # the lowest training loss so far, which train_epochs continues from
 
     @property
@@ -149,6 +151,7 @@ class Run:
         if eta != self.eta:
             self.eta_changes.append((self.epoch, eta))
         self.eta = self.history.eta = eta
+        self.history.failed = False  # judged again when the run ends
         if self.history.diverged:
             self.history.diverged = False
             self.history.message = f"Continuing from epoch {self.epoch} with η={eta:g}."
@@ -170,11 +173,12 @@ class Run:
         for epoch in islice(steps, epochs):
             self.history.add(epoch)
             if epoch.diverged:
-                self.blown_loss = epoch.loss
+                self.blown_loss, self.blown_reason = epoch.loss, epoch.reason
                 return done
             self.net, self.best_loss = epoch.net, epoch.best_loss
             done += 1
-        self.history.message = f"Trained {self.epoch} epoch(s)."
+        trained = f"Trained {self.epoch} epoch(s)."
+        self.history.message = end_of_training(self.history, trained) if self.done else trained
         return done
 
 

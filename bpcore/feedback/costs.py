@@ -165,10 +165,6 @@ def _jacobian_route(c, jacobian, dC_da=None):
     return np.hstack(cols)
 
 
-def _right_jacobian(z, a):
-    return np.diagflat(a) - a @ a.T
-
-
 SOFTMAX_DELTA_LONG_SLIPS = [
     Slip(id="used_sum_to_one", variant=_a_minus_y,
          explain="Your result equals a^L − y in every test case, also where the target columns sum to 0.5, "

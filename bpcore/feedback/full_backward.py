@@ -172,7 +172,8 @@ def _same(got, want) -> bool:
                for gs, ws in zip(got, want) for g, w in zip(gs[1:], ws[1:]))
 
 
-def _variant(slip: Slip, case: Case):
+def _slipped_gradients(slip: Slip, case: Case):
+    """The slip's gradients for ``case`` as float arrays, or None where the slipped formula raises."""
     with np.errstate(all="ignore"):
         try:
             return tuple([None] + [np.asarray(g, dtype=np.float64) for g in gs[1:]] for gs in slip.variant(case))
@@ -184,7 +185,7 @@ def _fits(slip: Slip, runs: list, cases: list) -> bool:
     """The learner reproduces the slip in every case (raising where it raises), and it is not right."""
     differs = matched = False
     for (got, raised), case in zip(runs, cases):
-        v = _variant(slip, case)
+        v = _slipped_gradients(slip, case)
         if raised is not None:
             if v is not None:
                 return False

@@ -45,13 +45,13 @@ from ..update import update, update_parameter
 from ..validation import real_number, validate_eta, validate_sizes, validate_x, validate_y, whole_number
 from .equations import Line, lines, number, title
 
-__all__ = ["HIDDEN", "COSTS", "DATASETS", "MAX_LAYERS", "MAX_WIDTH", "Setup", "make_examples",
+__all__ = ["HIDDEN", "STEPPER_COSTS", "STEPPER_DATASETS", "MAX_LAYERS", "MAX_WIDTH", "Setup", "make_examples",
            "Step", "StepView", "BackwardPass", "backward_pass", "step_list", "view",
            "Picture", "picture", "Walk", "Line", "number"]
 
 HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu")
-COSTS = ("quadratic", "cross_entropy", "softmax_cross_entropy")
-DATASETS = ("xor", "circles", "moons", "spiral", "gauss")
+STEPPER_COSTS = ("quadratic", "cross_entropy", "softmax_cross_entropy")
+STEPPER_DATASETS = ("xor", "circles", "moons", "spiral", "gauss")
 MAX_LAYERS, MAX_WIDTH = 4, 8
 
 
@@ -64,10 +64,10 @@ class Setup:
     ----------
     sizes : (2, n_1, ..., n_L), 1 ≤ L ≤ 4 layers with weights, widths 1..8
     hidden : activation of layers 1..L−1, one of :data:`HIDDEN`
-    cost : one of :data:`COSTS`; the output activation follows it (softmax for
+    cost : one of :data:`STEPPER_COSTS`; the output activation follows it (softmax for
         softmax cross-entropy, else sigmoid)
     eta : learning rate η > 0 of the update step (m = 1)
-    dataset : one of :data:`DATASETS`; n_L = 1 (0/1 target) or n_L = classes (one-hot)
+    dataset : one of :data:`STEPPER_DATASETS`; n_L = 1 (0/1 target) or n_L = classes (one-hot)
     n, noise, data_seed : the data set's size, noise (None: its default) and seed
     seed : seeds the initial weights (``init``, see :data:`bpcore.network.INITIALISERS`)
     example_seed : seeds the random examples New example draws (the same seed, the same sequence)
@@ -90,8 +90,8 @@ class Setup:
         if sizes[0] != 2 or not 1 <= len(sizes) - 1 <= MAX_LAYERS or max(sizes[1:]) > MAX_WIDTH:
             raise ValueError(f"sizes must be (2, n_1, ..., n_L) with 1 to {MAX_LAYERS} layers of 1 to "
                              f"{MAX_WIDTH} neurons; got {self.sizes!r}")
-        for name, value, allowed in (("hidden", self.hidden, HIDDEN), ("cost", self.cost, COSTS),
-                                     ("dataset", self.dataset, DATASETS), ("init", self.init, INITIALISERS)):
+        for name, value, allowed in (("hidden", self.hidden, HIDDEN), ("cost", self.cost, STEPPER_COSTS),
+                                     ("dataset", self.dataset, STEPPER_DATASETS), ("init", self.init, INITIALISERS)):
             if value not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
         object.__setattr__(self, "sizes", sizes)
