@@ -32,6 +32,8 @@ STATED = [  # (notebook, what the prose says, what a cell prints)
     ("01_forward_propagation.ipynb", "it reaches 1 at $z = 0$, four times the sigmoid's best",
      "tanh'(0) = 1.0 and σ'(0) = 0.25"),
     ("01_forward_propagation.ipynb", r"so $a^2 = \sigma(0.1465) \approx 0.5366$", "output a^2 = 0.5366"),
+    ("01_forward_propagation.ipynb", r"with $a^1$ rounded to 4 decimals first, $z^2$ would come out as $0.1464$",
+     "z^2 from a^1 rounded to 4 decimals first: 0.1464"),
     ("01_forward_propagation.ipynb", "when $n_l = m$ it silently adds the wrong numbers",
      "flattened bias, n_l = m = 2, right numbers: False"),
     ("02_output_error_bp1.ipynb", "About 24,000 times less work", "backpropagation does about 24,000 times less work"),
