@@ -169,7 +169,7 @@ def work_through(page, hub, sampler, notebooks, say):
         run_all(page)
         wait_until_every_code_cell_ran(page)
         if name == EXPLORER:
-            expect(page.locator(OUTPUTS, has_text="best eta:")).to_have_count(1)
+            expect(page.locator(OUTPUTS, has_text="choosing η from a sweep: not implemented yet")).to_have_count(1)
             expect(page.locator(".bp-explorer .bp-loss-text")).to_have_text(explorer_loss_text(0.1))
         ran = time.monotonic()
         sampler.sample()

@@ -125,8 +125,8 @@ def lab(tmp_path_factory):
             expect(page.locator(".jp-Notebook .jp-OutputArea-output")).to_have_count(0)
             page.locator("li.lm-MenuBar-item", has_text="Run").click()
             page.locator("#jp-mainmenu-run li[data-command='runmenu:run-all']").click()
-            # The last cell (Exercise 7.2's check on the stub) prints this; it appears only when every cell has run.
-            expect(page.locator(".jp-Notebook .jp-OutputArea-output", has_text="update/weight ratio: not implemented yet")).to_have_count(1)
+            # The last cell (Exercise 7.3's check on the stub) prints this; it appears only when every cell has run.
+            expect(page.locator(".jp-Notebook .jp-OutputArea-output", has_text="choosing η from a sweep: not implemented yet")).to_have_count(1)
             expect(page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute("data-status", "idle")
             explorer = page.locator(".bp-explorer")
             expect(explorer).to_have_count(1)

@@ -196,7 +196,7 @@ def test_a_learner_in_the_browser_runs_notebook_07_and_moves_eta(hub, tmp_path):
             clear_all_outputs(page)
             step = "run-all"
             run_all(page)
-            expect(page.locator(OUTPUTS, has_text="update/weight ratio: not implemented yet")).to_have_count(1)
+            expect(page.locator(OUTPUTS, has_text="choosing η from a sweep: not implemented yet")).to_have_count(1)
             expect(page.locator(EXECUTION)).to_have_attribute("data-status", "idle")
             explorer = page.locator(".bp-explorer")
             loss = explorer.locator(".bp-loss-text")
