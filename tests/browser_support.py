@@ -7,8 +7,8 @@ user settings that stop the news toast and the kernel dialog, Debian's
 /usr/bin/chromium driven by Playwright through ``executable_path`` (never
 ``playwright install``). Only processes started here are stopped, by PID.
 
-:func:`require_browser` applies the tests' rule for a missing browser (skip locally, saying
-how to install it; fail when CI=true, so CI can never pass by skipping); :func:`open_and_run_all` opens a notebook, clears its stored outputs and runs
+:func:`require_browser` applies the suite's rule for a missing browser (tests/ci.py: skip locally,
+saying how to install it; fail when CI=true, so CI can never pass by skipping); :func:`open_and_run_all` opens a notebook, clears its stored outputs and runs
 every cell; :func:`tab_to` moves the keyboard focus with Tab alone.
 """
 
@@ -27,6 +27,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.ci import require
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM_ARGS = [
@@ -43,22 +45,6 @@ def find_chromium():
         if candidate and Path(candidate).exists():
             return candidate
     return None
-
-
-def in_ci() -> bool:
-    """CI sets CI=true: there a missing dependency fails the run instead of skipping."""
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def require(problems: list, what: str) -> None:
-    """Skip (locally) or fail (in CI) when ``problems`` lists missing dependencies."""
-    import pytest
-
-    if problems:
-        message = "; ".join(problems)
-        if in_ci():
-            pytest.fail(f"{what} cannot run in CI: {message}", pytrace=False)
-        pytest.skip(message)
 
 
 def require_browser() -> str:
@@ -216,6 +202,17 @@ class LabServer:
 # JupyterLab selectors (browser-test notes). The widgets' own classes (.bp-*) are set in their widget modules.
 CELLS = ".jp-Notebook .jp-Cell"
 OUTPUTS = ".jp-Notebook .jp-OutputArea-output"
+def _last_output_line(name: str) -> str:
+    """The first line the last code cell of ``notebooks/name`` prints, as committed (strict nbval keeps it true)."""
+    nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    last = [c for c in nb["cells"] if c["cell_type"] == "code"][-1]
+    parts = [o.get("text", o.get("data", {}).get("text/plain", "")) for o in last.get("outputs", [])]
+    text = "".join(p if isinstance(p, str) else "".join(p) for p in parts)
+    return text.strip().splitlines()[0].split(" (")[0]
+
+
+# Notebook 07's last output after Run All: the last exercise's check on its stub (the explorer is above it).
+EXPLORER_NOTEBOOK_LAST_OUTPUT = _last_output_line("07_training_on_toy_data.ipynb")
 KERNEL_NAME = "[data-jp-item-name='kernelName'] jp-button"
 EXECUTION = ".jp-Notebook-ExecutionIndicator"
 

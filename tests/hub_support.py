@@ -3,8 +3,9 @@
 Follows the project's verified JupyterHub recipe: the class configuration
 (hub/jupyterhub_config.py) loaded by tests/hub_test_config.py, JupyterHub from
 this venv, configurable-http-proxy from hub/node_modules (``npm ci --prefix
-hub``), three free loopback ports, a shared-password login, one home per
-learner, an admin service token. Learners' servers are started through the
+hub``), the learners listed in learners.txt in the hub's folder (as the README
+tells an instructor), three free loopback ports, a shared-password login, one
+home per learner, an admin service token. Learners' servers are started through the
 hub's REST API, in parallel. Kernels are driven over the hub's websocket
 exactly as JupyterLab drives them. Only processes started here are stopped,
 by PID, after the hub's own shutdown.
@@ -33,6 +34,7 @@ VENV_BIN = Path(sys.executable).parent
 INSTALL_HINT = ("install the hub with `.venv/bin/pip install -r hub/requirements.txt` and "
                 "`npm ci --prefix hub` (Node.js and npm from your system's packages)")
 WAIT = 120  # seconds for any one step on a loaded 2-core machine
+LEARNERS_FILE, LEARNERS_VARIABLE = "learners.txt", "BPCORE_HUB_LEARNERS"  # as in hub/jupyterhub_config.py
 
 
 def missing() -> list:
@@ -75,6 +77,8 @@ class Hub:
     def __enter__(self):
         for learner in self.learners:  # no news toast, no kernel dialog (browser-test notes)
             write_lab_settings(self.users / learner / ".jupyter")
+        (self.run_dir / LEARNERS_FILE).write_text(  # who may log in, as an instructor writes it
+            "# the class\n" + "".join(f"{learner}\n" for learner in self.learners), encoding="utf-8")
         try:
             self._start()
         except RuntimeError:  # a free port taken meanwhile makes the hub exit at start: retry once
@@ -88,13 +92,14 @@ class Hub:
         env = dict(os.environ)
         env.update({
             "HUB_CLASS_CONFIG": str(CLASS_CONFIG), "HUB_STATE_DIR": str(self.state),
-            "HUB_USERS_DIR": str(self.users), "HUB_LEARNERS": ",".join(self.learners),
+            "HUB_USERS_DIR": str(self.users),
             "HUB_PORT": str(port), "HUB_INTERNAL_PORT": str(internal), "HUB_PROXY_API_PORT": str(proxy_api),
             "HUB_LEARNER_PASSWORD": self.password, "HUB_ADMIN_TOKEN": self.admin_token,
             "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(32),
             "PATH": os.pathsep.join([str(VENV_BIN), str(PROXY.parent), env.get("PATH", "")]),
         })
         env.pop("MPLBACKEND", None)
+        env.pop(LEARNERS_VARIABLE, None)  # the class config's default: learners.txt in the hub's folder
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([str(VENV_BIN / "jupyterhub"), "-f", str(TEST_CONFIG)], cwd=self.run_dir,
                                      env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -228,9 +233,10 @@ class Hub:
         if r.status_code != 200:
             raise RuntimeError(f"{learner}'s server answered {r.status_code} to its own token")
 
-    def login_session(self, learner: str, password: str = None):
+    def login_session(self, learner: str, password: str = None, follow: bool = True):
         """A requests.Session that has logged ``learner`` in through the hub's login form and
-        followed the redirects (OAuth included) to the learner's JupyterLab. Returns
+        followed the redirects (OAuth included) to the learner's JupyterLab, which starts the
+        learner's server; with ``follow=False`` only the login form's own answer. Returns
         (session, the final response)."""
         import re
 
@@ -240,7 +246,7 @@ class Hub:
         form = session.get(self.url + "/hub/login", timeout=60)
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
         data = {"username": learner, "password": password or self.password, **({"_xsrf": xsrf.group(1)} if xsrf else {})}
-        landed = session.post(self.url + "/hub/login", data=data, timeout=WAIT)
+        landed = session.post(self.url + "/hub/login", data=data, timeout=WAIT, allow_redirects=follow)
         return session, landed
 
     def stop_server(self, learner):

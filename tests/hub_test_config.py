@@ -1,10 +1,11 @@
 """The class hub (hub/jupyterhub_config.py) on 127.0.0.1, for tests/test_hub.py and the benchmark.
 
-Loads the class configuration unchanged, then adds only what a test needs: three
-free loopback ports, a state folder, a shared-password login for the allowed
-learners, one home per learner under HUB_USERS_DIR, servers started as local
-processes of the hub's own user, and an admin service token for the test.
-Every value comes from the environment that tests/hub_support.py sets.
+Loads the class configuration unchanged (who may log in comes from its list of
+learners, learners.txt in the hub's folder, which tests/hub_support.py writes),
+then adds only what a test needs: three free loopback ports, a state folder, a
+shared-password login, one home per learner under HUB_USERS_DIR, servers started
+as local processes of the hub's own user, and an admin service token for the
+test. Every value comes from the environment that tests/hub_support.py sets.
 """
 
 import os
@@ -18,7 +19,6 @@ if not c.Spawner.cmd:  # load_subconfig skips a missing file silently
     raise RuntimeError(f"the class configuration {CLASS_CONFIG} did not load")
 
 state = os.environ["HUB_STATE_DIR"]
-learners = os.environ["HUB_LEARNERS"].split(",")
 
 c.JupyterHub.bind_url = f"http://127.0.0.1:{os.environ['HUB_PORT']}"
 c.JupyterHub.hub_ip = "127.0.0.1"
@@ -36,8 +36,8 @@ c.JupyterHub.cleanup_proxy = True
 
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = os.environ["HUB_LEARNER_PASSWORD"]
-c.Authenticator.allowed_users = set(learners)
-c.Authenticator.allow_all = False
+if "allowed_users" not in c.Authenticator:
+    raise RuntimeError("the class configuration set no allowed users: the test's learners.txt was not read")
 
 c.JupyterHub.services = [{"name": "classroom-test", "api_token": os.environ["HUB_ADMIN_TOKEN"]}]
 c.JupyterHub.load_roles = [{
@@ -51,5 +51,4 @@ c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(os.environ["HUB_USERS_DIR"], "{username}")
 c.Spawner.port = 0
 # Every server runs as the hub's user here; as root, JupyterLab refuses to start without this.
-c.Spawner.args = list(c.Spawner.args) + ["--ServerApp.terminals_enabled=False"] + (
-    ["--allow-root"] if os.geteuid() == 0 else [])
+c.Spawner.args = list(c.Spawner.args) + (["--allow-root"] if os.geteuid() == 0 else [])

@@ -34,8 +34,8 @@ from bpcore.explorer import Run, Settings, loss_text, lr_sweep
 from bpcore.explorer.numbers import edge_text, finished_text, sweep_summary
 from bpcore.explorer.settings import ETA_MAX, SWEEP_ETAS
 from bpcore.explorer.views import FONT, WIDTH
-from tests.browser_support import (ARTIFACTS, CHROMIUM_ARGS, LabServer, require_browser, save_failure_artifacts,
-                                   save_screenshot)
+from tests.browser_support import (ARTIFACTS, CHROMIUM_ARGS, EXPLORER_NOTEBOOK_LAST_OUTPUT, LabServer, require_browser,
+                                   save_failure_artifacts, save_screenshot)
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_training_on_toy_data.ipynb"
 WAIT_MS = 90_000  # selector waits on a loaded 2-core machine (never sleeps)
@@ -125,8 +125,8 @@ def lab(tmp_path_factory):
             expect(page.locator(".jp-Notebook .jp-OutputArea-output")).to_have_count(0)
             page.locator("li.lm-MenuBar-item", has_text="Run").click()
             page.locator("#jp-mainmenu-run li[data-command='runmenu:run-all']").click()
-            # The last cell (Exercise 7.2's check on the stub) prints this; it appears only when every cell has run.
-            expect(page.locator(".jp-Notebook .jp-OutputArea-output", has_text="update/weight ratio: not implemented yet")).to_have_count(1)
+            # The last cell (the last exercise's check on its stub) prints this; it appears only when every cell has run.
+            expect(page.locator(".jp-Notebook .jp-OutputArea-output", has_text=EXPLORER_NOTEBOOK_LAST_OUTPUT)).to_have_count(1)
             expect(page.locator(".jp-Notebook-ExecutionIndicator")).to_have_attribute("data-status", "idle")
             explorer = page.locator(".bp-explorer")
             expect(explorer).to_have_count(1)

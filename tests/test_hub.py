@@ -7,7 +7,10 @@ Three learners get their own JupyterLab, started in parallel; a fourth is allowe
 but never starts one. Then
 
 * every learner logs in with the password and lands in notebook 00 of their copy;
-  a wrong password is refused;
+  a wrong password is refused, and so is anyone not in the hub's learners.txt, also
+  someone taken off it since the last start; without learners.txt the class hub
+  does not start, and says what to create;
+* the servers have no terminals and run the class config's culling (their log says so);
 * every learner's server has its own copy of the series (~/my-notebooks), made by
   the learner's own server process at start, the same tool start.sh uses;
 * an edit survives a restart of the learner's server, and a deleted notebook comes
@@ -27,15 +30,18 @@ with a reason saying how to install them; in CI (CI=true) they fail.
 
 import configparser
 import json
+import os
 import re
+import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 
 from tests import hub_support
-from tests.browser_support import CHROMIUM_ARGS, EXECUTION, OUTPUTS, clear_all_outputs, \
-    explorer_loss_text, open_notebook, require, require_browser, run_all, save_failure_artifacts
+from tests.browser_support import CHROMIUM_ARGS, EXECUTION, EXPLORER_NOTEBOOK_LAST_OUTPUT, OUTPUTS, \
+    clear_all_outputs, explorer_loss_text, open_notebook, require_browser, run_all, save_failure_artifacts
+from tests.ci import require
 
 ROOT = Path(__file__).resolve().parent.parent
 SERIES = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -68,6 +74,53 @@ def test_each_learner_logs_in_and_lands_in_notebook_00_of_their_own_jupyterlab(h
         assert sorted(item["name"] for item in listing.json()["content"]) == SERIES
     _, refused = hub.login_session("learner1", password="not-the-password")
     assert refused.status_code == 403 and "/user/" not in refused.url
+
+
+def test_only_the_learners_listed_may_log_in(hub):
+    listed = (hub.run_dir / hub_support.LEARNERS_FILE).read_text(encoding="utf-8").split()
+    assert NEVER_STARTED in listed and "stranger" not in listed
+    session, answer = hub.login_session(NEVER_STARTED, follow=False)  # listed: logged in (not followed
+    assert answer.status_code == 302, (answer.status_code, answer.text[:200])  # on, so no server starts)
+    assert "jupyterhub-hub-login" in session.cookies
+    _, refused = hub.login_session("stranger")  # the right password, but not on the list
+    assert refused.status_code == 403 and "/user/" not in refused.url, (refused.status_code, refused.url)
+    assert hub.api("GET", "/hub/api/users/stranger").status_code == 404
+
+
+def test_a_name_taken_off_the_list_cannot_log_in_after_a_restart(tmp_path):
+    require(hub_support.missing(), "the JupyterHub test")
+    with hub_support.Hub(tmp_path, ["ada", "grace"]) as first:
+        for name in ("ada", "grace"):
+            assert first.login_session(name, follow=False)[1].status_code == 302, name  # 302: logged in
+    with hub_support.Hub(tmp_path, ["ada"]) as second:  # the same database, learners.txt without grace
+        assert second.login_session("ada", follow=False)[1].status_code == 302
+        assert second.login_session("grace", follow=False)[1].status_code == 403
+
+
+def test_without_a_list_of_learners_the_class_hub_does_not_start_and_says_what_to_create(tmp_path):
+    require(hub_support.missing(), "the JupyterHub test")
+    env = {k: v for k, v in os.environ.items() if k != hub_support.LEARNERS_VARIABLE}
+    result = subprocess.run([str(hub_support.VENV_BIN / "jupyterhub"), "-f", str(hub_support.CLASS_CONFIG)],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    learners = tmp_path / "learners.txt"
+    assert (f"bpcore class hub: nobody could log in: there is no list of learners, {learners}. "
+            f"Write the username of each learner on a line of its own in {learners}") in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []  # it stopped before making a database or starting a proxy
+
+
+def test_servers_have_no_terminals_cull_idle_kernels_and_stop_when_idle(hub):
+    learner, token = "learner1", hub.token("learner1")
+    assert hub.api("GET", f"/user/{learner}/api/kernels", token=token).status_code == 200  # the control
+    for method in ("GET", "POST"):
+        r = hub.api(method, f"/user/{learner}/api/terminals", token=token)
+        assert r.status_code == 404, (method, r.status_code, r.text[:200])
+    hub_support.Kernel(hub, learner, SERIES[0]).close()  # a server logs its culling when it starts a kernel
+    log = hub.log()
+    assert "Culling kernels with idle durations > 3600 seconds at 300 second intervals ..." in log
+    assert "Culling kernels even with connected clients" in log
+    assert log.count("Will shut down after 3600 seconds with no kernels.") >= len(LEARNERS)
+    assert "not recognized" not in log  # every option of the class config reached a real setting
 
 
 def test_each_learner_gets_their_own_copy_of_the_series(hub):
@@ -196,7 +249,7 @@ def test_a_learner_in_the_browser_runs_notebook_07_and_moves_eta(hub, tmp_path):
             clear_all_outputs(page)
             step = "run-all"
             run_all(page)
-            expect(page.locator(OUTPUTS, has_text="update/weight ratio: not implemented yet")).to_have_count(1)
+            expect(page.locator(OUTPUTS, has_text=EXPLORER_NOTEBOOK_LAST_OUTPUT)).to_have_count(1)
             expect(page.locator(EXECUTION)).to_have_attribute("data-status", "idle")
             explorer = page.locator(".bp-explorer")
             loss = explorer.locator(".bp-loss-text")

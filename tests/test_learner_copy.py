@@ -82,10 +82,10 @@ def test_fresh_keeps_the_learners_version_under_a_new_name(tmp_path):
     assert second != kept and kept.read_text(encoding="utf-8") == "my answers"
 
 
-def test_fresh_without_a_copy_just_adds_the_notebook(tmp_path):
+def test_fresh_without_a_copy_just_adds_that_notebook(tmp_path):
     series = _series(tmp_path / "series", ["00_start.ipynb", "05_checks.ipynb"])
     assert learner_copy.fresh(tmp_path / "mine", "05_checks.ipynb", series) is None
-    assert (tmp_path / "mine" / "05_checks.ipynb").exists()
+    assert os.listdir(tmp_path / "mine") == ["05_checks.ipynb"]  # the rest is make_copy's, which reports it
 
 
 @pytest.mark.parametrize("number", ["7", "99", "start"])
@@ -123,6 +123,32 @@ def test_command_after_double_dash_replaces_the_process(tmp_path):
     lines = out.splitlines()
     assert lines[0] == f"{tmp_path / 'mine'}: added 1 notebook(s) of the series: 00_start.ipynb"
     assert lines[1] == f"pid {proc.pid} args ['--extra', 'x']"
+
+
+def _run(*args) -> list:
+    result = subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.splitlines()
+
+
+def test_fresh_on_the_command_line_says_what_it_did_and_nothing_contrary(tmp_path):
+    series = _series(tmp_path / "series", ["00_start.ipynb", "05_checks.ipynb"])
+    mine = tmp_path / "mine"
+    _run(mine, "--series", series)
+    (mine / "05_checks.ipynb").write_text("my answers", encoding="utf-8")
+    lines = _run(mine, "--series", series, "--fresh", "05")
+    kept = [p.name for p in mine.glob("05_checks.mine-*.ipynb")]
+    assert len(kept) == 1 and (mine / kept[0]).read_text(encoding="utf-8") == "my answers"
+    assert lines == [f"{mine}: 05_checks.ipynb is the series' version again; yours is kept as {kept[0]}",
+                     f"{mine}: every other notebook is as you left it"]
+    assert (mine / "05_checks.ipynb").read_bytes() == (series / "05_checks.ipynb").read_bytes()
+
+    (mine / "00_start.ipynb").unlink()
+    (mine / "05_checks.ipynb").unlink()
+    lines = _run(mine, "--series", series, "--fresh", "5")
+    assert lines == [f"{mine}: 05_checks.ipynb is the series' version (you had no 05_checks.ipynb)",
+                     f"{mine}: added 1 notebook(s) of the series: 00_start.ipynb"]
 
 
 def test_command_line_errors_exit_non_zero_with_the_reason(tmp_path):

@@ -149,6 +149,28 @@ def test_it_opens_the_learners_copy_and_a_second_start_keeps_their_edits(tmp_pat
     assert (mine / SERIES[1]).read_bytes() == (ROOT / "notebooks" / SERIES[1]).read_bytes()
 
 
+def test_fresh_gives_a_fresh_copy_of_a_notebook_and_the_rest_goes_to_jupyterlab(tmp_path):
+    sandbox = tmp_path / "checkout"
+    sandbox.mkdir()
+    _sandbox(sandbox, sys.executable)
+    _run_recorded(sandbox, sys.executable)
+    mine = sandbox / "my-notebooks"
+    fifth = next(name for name in SERIES if name.startswith("05_"))
+    (mine / fifth).write_text('{"note": "my answers"}', encoding="utf-8")
+    lines, argv = _run_recorded(sandbox, sys.executable, extra=["--no-browser", "--fresh", "05", "--port=9999"])
+    kept = [p.name for p in mine.glob("05_*.mine-*.ipynb")]
+    assert len(kept) == 1 and (mine / kept[0]).read_text(encoding="utf-8") == '{"note": "my answers"}'
+    assert (mine / fifth).read_bytes() == (ROOT / "notebooks" / fifth).read_bytes()
+    assert lines[:2] == [f"my-notebooks: {fifth} is the series' version again; yours is kept as {kept[0]}",
+                         "my-notebooks: every other notebook is as you left it"]
+    assert argv == ["lab", "my-notebooks/00_start_here.ipynb", *(["--allow-root"] if IS_ROOT else []),
+                    "--no-browser", "--port=9999"]
+    env = {"PATH": _path_with(sys.executable, tmp_path), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    bare = subprocess.run(["bash", str(sandbox / "start.sh"), "--fresh"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert bare.returncode == 2 and "--fresh needs a notebook number, e.g. --fresh 05" in bare.stderr
+
+
 @pytest.mark.skipif(not IS_ROOT, reason="runs start.sh as root: run the tests as root (CI does)")
 def test_as_root_the_real_jupyterlab_starts_and_serves_the_learners_copy(tmp_path):
     sandbox = tmp_path / "checkout"

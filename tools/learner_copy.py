@@ -20,7 +20,8 @@ Usage (the venv's python or any python 3)::
 
 ``--fresh NN`` renames the learner's ``NN_*.ipynb`` to ``NN_*.mine-<time>.ipynb``
 (kept, never deleted) and copies the series' current version in its place.
-Deleting or renaming a notebook in DEST has the same effect at the next run.
+Without it, a notebook of the series that DEST lacks (because the learner deleted
+or renamed it) is copied back at the next run; a renamed one stays as it was named.
 """
 
 from __future__ import annotations
@@ -84,19 +85,29 @@ def make_copy(dest: Path, series: Path = NOTEBOOKS) -> list:
     return [p.name for p in paths if not (dest / p.name).exists() and _copy_new(p, dest / p.name)]
 
 
+def series_notebook(number: str, series: Path = NOTEBOOKS) -> Path:
+    """The series' notebook that ``number`` names ("05", "5", "05_gradient_checking" or its file name).
+    Raises ValueError, listing the numbers the series has, for any other."""
+    paths = _series(series)
+    match = [p for p in paths if str(number) in (p.name, p.stem) or p.name[:2] == str(number).zfill(2)]
+    if not match:
+        raise ValueError(f"the series has no notebook {number!r}; it has {', '.join(p.name[:2] for p in paths)}")
+    return match[0]
+
+
 def fresh(dest: Path, number: str, series: Path = NOTEBOOKS) -> Path | None:
     """Put the series' current notebook ``number`` (e.g. "05") into ``dest``.
 
     The learner's own version, if any, is renamed to ``NN_name.mine-<time>.ipynb``
-    first (a free name; nothing is deleted). Returns that new name's path, or None
-    if the learner had no such notebook. Raises ValueError for an unknown number.
+    first (a free name; nothing is deleted). Only that notebook is copied. Returns
+    the kept file's path, or None if the learner had no such notebook. Raises
+    ValueError for an unknown number.
     """
-    dest = Path(dest).expanduser()
-    match = [p for p in _series(series) if str(number) in (p.name, p.stem) or p.name[:2] == str(number).zfill(2)]
-    if not match:
-        raise ValueError(f"the series has no notebook {number!r}; it has "
-                         f"{', '.join(p.name[:2] for p in _series(series))}")
-    mine = dest / match[0].name
+    dest, source = Path(dest).expanduser(), series_notebook(number, series)
+    if dest.exists() and not dest.is_dir():
+        raise ValueError(f"the learner's copy must be a folder; {dest} is a file")
+    dest.mkdir(parents=True, exist_ok=True)
+    mine = dest / source.name
     kept = None
     if mine.exists():
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -106,7 +117,7 @@ def fresh(dest: Path, number: str, series: Path = NOTEBOOKS) -> Path | None:
             n += 1
             kept = mine.with_name(f"{mine.stem}.mine-{stamp}-{n}.ipynb")
         mine.rename(kept)
-    make_copy(dest, series)
+    _copy_new(source, mine)
     return kept
 
 
@@ -125,14 +136,19 @@ def main(argv=None) -> int:
     try:
         for number in args.fresh:
             kept = fresh(args.dest, number, args.series)
+            name = series_notebook(number, args.series).name
             if kept is not None:
-                print(f"{args.dest}: your notebook {number} is now {kept.name}; a fresh copy took its place")
+                print(f"{args.dest}: {name} is the series' version again; yours is kept as {kept.name}")
+            else:
+                print(f"{args.dest}: {name} is the series' version (you had no {name})")
         added = make_copy(args.dest, args.series)
     except (ValueError, OSError) as exc:
         print(f"learner_copy: {exc}", file=sys.stderr)
         return 2
     if added:
         print(f"{args.dest}: added {len(added)} notebook(s) of the series: {', '.join(added)}")
+    elif args.fresh:
+        print(f"{args.dest}: every other notebook is as you left it")
     else:
         print(f"{args.dest}: your copy already has every notebook of the series (nothing overwritten)")
     sys.stdout.flush()

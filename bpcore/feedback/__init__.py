@@ -32,6 +32,7 @@ checker                                learner's function                       
 :func:`check_edge_of_stability`        ``(H) -> 2/λ_max``                          06
 :func:`check_sgd_epoch`                ``(net, x, y, cost, eta, m, rng) -> net``   07
 :func:`check_update_ratio`             ``(net, grads, eta, m) -> [None, r_1..]``   07
+:func:`check_sweep_choice`             ``(sweep) -> eta``                          07
 :func:`check_xavier_init`              ``(n_in, n_out, rng) -> w``                 09
 :func:`check_layer_shapes`             ``(sizes, m) -> [(w, b, z shapes), ...]``   00
 :func:`check_seed_weighted_input`      ``(w, b, a_prev, k) -> z_k``                00
@@ -67,7 +68,7 @@ from .gradient_checking import check_numerical_gradient
 from .initialisation import check_xavier_init
 from .notation import check_batch_sizes, check_layer_shapes, check_seed_weighted_input, check_weight_index
 from .slips import SLIPS
-from .training import check_sgd_epoch, check_update_parameter, check_update_ratio
+from .training import check_sgd_epoch, check_sweep_choice, check_update_parameter, check_update_ratio
 # notebooks 08 and 09
 from .costs import check_hidden_delta_sizes, check_softmax_delta, check_softmax_delta_long
 from .initialisation import check_delta_bound
@@ -91,6 +92,7 @@ __all__ = [
     "check_update_parameter",
     "check_sgd_epoch",
     "check_update_ratio",
+    "check_sweep_choice",
     "check_xavier_init",
     # notebooks 08 and 09
     "check_softmax_delta",

@@ -194,7 +194,7 @@ def check_deltas(fn) -> Feedback:
 
 LINEAR_DELTA = Spec(
     checker="check_linear_delta", equation="BP2 in a linear network",
-    formula="δ^1 = (w^2)^T (w^3)^T ⋯ (w^L)^T δ^L",
+    formula="δ^l = (w^{l+1})^T δ^{l+1} (BP2 with σ' = 1), from δ^L down to δ^1",   # not the product: 3.3 asks its order
     notebook=NOTEBOOK, reference="bpcore.backprop.backward's δ^1",
     arg_names=("net", "delta_L"), out_names=("delta_1",), out_shapes=("(n_1, m), like z^1",),
     shape_hint="Each step (w^l)^T δ^l multiplies (n_{l-1}, n_l) by (n_l, m): a shape mismatch means a "

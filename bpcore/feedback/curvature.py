@@ -35,8 +35,9 @@ def _edge_cases() -> list:
 
 EDGE_SLIPS = [
     Slip(id="edge_from_smallest", variant=lambda c: 2 / np.linalg.eigvalsh(c.args[0])[0],
-         explain="Your result is 2/λ_min, from the smallest eigenvalue (the first one numpy.linalg.eigvalsh "
-                 "returns: they come in ascending order). The flattest direction sets the speed; the "
+         explain="Your result is 2/λ_min, from the smallest eigenvalue (the first of the eigenvalues when "
+                 "they come in ascending order, as numpy's routine for symmetric matrices returns them). "
+                 "The flattest direction sets the speed; the "
                  "sharpest sets the edge, since every direction must have |1 − ηλ| < 1 (section 4, 'Two "
                  "weights, two curvatures')."),
     Slip(id="one_over_lambda", variant=lambda c: 1 / np.linalg.eigvalsh(c.args[0])[-1],

@@ -28,7 +28,7 @@ CROSS_ENTROPY = "cross_entropy"
 
 BACKWARD_CE = Spec(
     checker="check_cross_entropy_backward", equation="backward pass (cross-entropy)",
-    formula="δ^L = a^L − y, then BP2, BP3 and BP4 at every layer",
+    formula="BP1 for the cross-entropy and a sigmoid output, then BP2, BP3 and BP4 at every layer",
     notebook=NOTEBOOK, reference="bpcore.backprop.backward (cost='cross_entropy')",
     arg_names=("net", "x", "y"), out_names=("grad_w", "grad_b"),
     out_shapes=("lists indexed like the network, slot 0 None",),
@@ -83,9 +83,8 @@ BACKWARD_CE_SLIPS = [
     Slip(id="kept_sigma_prime",
          variant=lambda c: _slipped(c, bp1=lambda net, z, a, y: (a - y) * net.sigma(net.L).prime(z)),
          explain="Your gradients are those of δ^L = (a^L − y) ⊙ σ'(z^L), the quadratic cost's output "
-                 "error. For cross-entropy with a sigmoid output, C'(a^L) = (a^L − y)/(a^L(1 − a^L)) and "
-                 "σ'(z^L) = a^L(1 − a^L) cancel, leaving δ^L = a^L − y (notebook 02). Only BP1 changes; "
-                 "BP2, BP3 and BP4 stay as in section 4."),
+                 "error. The cross-entropy has its own C'(a^L), and with a sigmoid output BP1 simplifies "
+                 "(notebook 02, section 6 and Exercise 2.2). BP2, BP3 and BP4 stay as in section 4."),
     Slip(id="derivative_wrt_a", variant=lambda c: _slipped(c, bp1=lambda net, z, a, y: (a - y) / (a * (1 - a))),
          explain="Your δ^L is C'(a^L) = ∂C/∂a^L = (a^L − y)/(a^L(1 − a^L)), not δ^L = ∂C/∂z^L. BP1 "
                  "multiplies it by σ'(z^L) = a^L(1 − a^L), which cancels the denominator (notebook 02)."),

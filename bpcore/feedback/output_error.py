@@ -114,9 +114,8 @@ def check_bp1(fn) -> Feedback:
 
 CROSS_ENTROPY_DELTA = Spec(
     checker="check_cross_entropy_delta", equation="BP1 (cross-entropy)",
-    formula="δ^L = C'(a^L) ⊙ σ'(z^L) = a^L − y",
-    notebook="02_output_error_bp1.ipynb and 08_costs_and_saturation.ipynb",
-    reference="bpcore.backprop.output_error (cost='cross_entropy')",
+    formula="δ^L = C'(a^L) ⊙ σ'(z^L) with the cross-entropy C and a sigmoid σ",
+    notebook="02_output_error_bp1.ipynb", reference="bpcore.backprop.output_error (cost='cross_entropy')",
     arg_names=("z_L", "a_L", "y"), out_names=("delta_L",), out_shapes=("(n_L, m), like z_L",),
     shape_hint=_BP1_SHAPE_HINT, fd_what="finite differences of the cross-entropy C with respect to z^L")
 
@@ -126,29 +125,31 @@ def _dC_da(c):
     return (a - y) / (a * (1 - a))
 
 
+# The messages name the slip and where to look; none states the simplified δ^L, which is what the
+# exercise asks for (its solution block has it).
 CROSS_ENTROPY_DELTA_SLIPS = [
     Slip(id="wrong_sign", variant=lambda c: c.args[2] - c.args[1],
-         explain="Your result is y − a^L: the sign is flipped. δ^L = a^L − y (positive when the "
-                 "output is too large, so gradient descent pushes it down)."),
+         explain="Your result is −δ^L: the sign is flipped. δ^L = ∂C/∂z^L is positive where the "
+                 "output is too large (a^L > y), so that gradient descent pushes it down."),
     Slip(id="kept_sigma_prime", variant=lambda c: (c.args[1] - c.args[2]) * sigmoid_prime(c.args[0]),
-         explain="Your result is (a^L − y) ⊙ σ'(z^L): that is the quadratic cost's δ^L. For "
-                 "cross-entropy, C'(a) = (a − y)/(a(1 − a)) and σ'(z) = a(1 − a) cancel, leaving "
-                 "a^L − y."),
+         explain="Your result is (a^L − y) ⊙ σ'(z^L): that is the quadratic cost's δ^L, whose "
+                 "C'(a) is a − y. The cross-entropy has its own C'(a) (section 6): put that one "
+                 "into BP1."),
     Slip(id="derivative_wrt_a", variant=_dC_da,
-         explain="Your result is C'(a^L) = ∂C/∂a^L = (a − y)/(a(1 − a)), not δ^L = ∂C/∂z^L. Multiply "
-                 "by σ'(z^L) = a(1 − a), and it simplifies to a^L − y."),
+         explain="Your result is C'(a^L) = ∂C/∂a^L, not δ^L = ∂C/∂z^L: BP1 multiplies it by "
+                 "σ'(z^L). For a sigmoid output, write σ'(z^L) in terms of a^L (notebook 01, "
+                 "section 2) and simplify."),
     Slip(id="sigma_prime_of_a", variant=lambda c: _dC_da(c) * sigmoid_prime(c.args[1]),
-         explain="Your result equals C'(a^L) ⊙ σ'(a^L): σ' takes the weighted input z^L, not a^L. "
-                 "With σ'(z^L) = a(1 − a) it simplifies to a^L − y."),
+         explain="Your result equals C'(a^L) ⊙ σ'(a^L): σ' takes the weighted input z^L, not the "
+                 "activation a^L (notebook 01, section 2)."),
     Slip(id="divided_by_m", variant=lambda c: (c.args[1] - c.args[2]) / c.extra["m"],
-         explain="Your result is (a^L − y)/m. δ^L is per example, one column each; the 1/m belongs "
-                 "to the update rule."),
-    # σ'(a) in the kept factor: its own message (the slip above is C'(a) ⊙ σ'(a))
+         explain="Your result is δ^L divided by m. δ^L is per example, one column each, of the "
+                 "summed cost; the 1/m belongs to the update rule."),
+    # σ'(a) with the quadratic cost's C'(a): its own message (the slip above is C'(a) ⊙ σ'(a))
     Slip(id="sigma_prime_of_a", variant=lambda c: (c.args[1] - c.args[2]) * sigmoid_prime(c.args[1]),
          explain="Your result equals (a^L − y) ⊙ σ'(a^L). Two things: σ' takes the weighted input z^L, "
-                 "never the activation a^L; and for cross-entropy with a sigmoid output the factor "
-                 "σ'(z^L) = a(1 − a) cancels against the denominator of C'(a) = (a − y)/(a(1 − a)), so "
-                 "no σ' is left in δ^L."),
+                 "never the activation a^L; and a^L − y is the quadratic cost's C'(a), not the "
+                 "cross-entropy's (section 6)."),
 ]
 
 

@@ -151,6 +151,14 @@ SLIPS = {
     # training (notebook 07): one epoch of SGD, the update/weight ratio
     "one_full_batch_step": "one step on all N columns at once instead of one step per block of m",
     "not_divided_by_weights": "the size of the step, not divided by the size of the weights",
+    "shuffled_every_block": "a new shuffle drawn for every block instead of one per epoch",
+    # the learning-rate sweep (notebook 07): which η to recommend
+    "chose_by_training_loss": "η chosen by the training loss instead of the held-out loss",
+    "kept_failed_runs": "η chosen among all runs, the diverged and risen ones included",
+    "kept_risen_runs": "η chosen among runs that did not diverge, one that ended above its start included",
+    "largest_good_eta": "the largest η that did not fail, whatever its held-out loss",
+    "highest_loss": "the η with the highest loss instead of the lowest",
+    "returned_index": "the position of the η in the sweep returned instead of the η itself",
 }
 
 

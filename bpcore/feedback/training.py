@@ -1,4 +1,5 @@
-"""Checkers for training: the update rule, one epoch of minibatch SGD, the update/weight ratio.
+"""Checkers for training: the update rule, one epoch of minibatch SGD, the update/weight ratio, and
+the η a learning-rate sweep recommends (:func:`check_sweep_choice`, on the explorer's sweep).
 
 check_update_parameter compares arrays on three cases; the two training
 checkers run the learner's function on a small moons problem
@@ -9,6 +10,7 @@ checkers run the learner's function on a small moons problem
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,7 +22,8 @@ from .engine import Case, Feedback, Spec, call, check, failed, fmt_shape, passed
 from .slips import Slip
 from .problems import MOONS_COST, moons_problem
 
-__all__ = ["check_update_parameter", "check_minibatch_step", "check_sgd_epoch", "check_update_ratio"]
+__all__ = ["check_update_parameter", "check_minibatch_step", "check_sgd_epoch", "check_update_ratio",
+           "check_sweep_choice"]
 
 # --------------------------------------------------------------------------- the update rule
 
@@ -261,6 +264,19 @@ def _epoch_with(c, eta, order):
     return net
 
 
+def _epoch_shuffled_every_block(c):
+    """sgd_epoch with a new permutation drawn for every block (the shuffle inside the loop)."""
+    net, x, y, cost, eta, m, _ = c.args
+    rng, N = np.random.default_rng(c.extra["seed"]), x.shape[1]
+    layers = range(1, net.L + 1)
+    for k in range(0, N, m):
+        cols = rng.permutation(N)[k:k + m]
+        g = backward(net, x[:, cols], y[:, cols], cost)
+        net = net.with_params([None] + [net.w[l] - (eta / m) * g.grad_w[l] for l in layers],
+                              [None] + [net.b[l] - (eta / m) * g.grad_b[l] for l in layers])
+    return net
+
+
 def _full_batch_step(c):
     """One step of η/N times the gradient summed over all N columns (full-batch descent)."""
     net, x, y, cost, eta, _, _ = c.args
@@ -286,6 +302,11 @@ SGD_EPOCH_SLIPS = [
     Slip(id="no_shuffle", variant=lambda c: _epoch_with(c, c.extra["eta"], np.arange(c.extra["perm"].size)),
          explain="You did not shuffle: an epoch draws ONE permutation of the N columns from the generator "
                  "it is given, then walks through the shuffled columns in blocks of m (section 1, step 1)."),
+    Slip(id="shuffled_every_block", variant=_epoch_shuffled_every_block,
+         explain="You drew a new permutation for every block: then some columns are used twice in the "
+                 "epoch and others not at all. An epoch shuffles ONCE, before its loop, and then walks "
+                 "through that one shuffled order in blocks of m, so every example is seen exactly once "
+                 "(section 1, steps 1 and 2)."),
     Slip(id="one_full_batch_step", variant=lambda c: _full_batch_step(c),
          explain="Your epoch took ONE step on all N columns at once: that is full-batch gradient descent. "
                  "Minibatch SGD takes N/m steps per epoch, one for each block of m shuffled columns, each "
@@ -325,7 +346,7 @@ def check_sgd_epoch(fn, *, seed: int = 0) -> Feedback:
     case = Case(label=f"N = {N}, m = {m}, η = {eta:g}",
                 args=(net, x, y, MOONS_COST, eta, m, np.random.default_rng(seed)),
                 expected=(sgd_epoch(net, x, y, MOONS_COST, eta, m, np.random.default_rng(seed)),),
-                extra={"eta": eta, "m": m, "perm": np.random.default_rng(seed).permutation(N)})
+                extra={"eta": eta, "m": m, "perm": np.random.default_rng(seed).permutation(N), "seed": seed})
     got, problem = call(fn, SGD_EPOCH, case.args, where=f"in the test case {case.label}")
     if problem is not None:
         return problem
@@ -362,8 +383,8 @@ UPDATE_RATIO_SLIPS = [
          explain="Your ratios lack the factor η/m: the step is (η/m) Σ_x ∂C_x/∂w^l, not the gradient "
                  "sum itself."),
     Slip(id="missing_1_over_m", variant=lambda c: c.expected[0] * c.args[3],
-         explain="Your ratios are m times too large: grads.grad_w[l] is a SUM over the m examples; the "
-                 "step divides it by m."),
+         explain="Your ratios are m times too large: the gradient that backward returns is a SUM over the "
+                 "m examples (BP4); the step divides it by m."),
     Slip(id="missing_eta", variant=lambda c: c.expected[0] / c.args[2],
          explain="Your ratios lack η: the step is (η/m) Σ_x ∂C_x/∂w^l."),
     Slip(id="wrong_values", variant=lambda c: 1 / c.expected[0],
@@ -435,3 +456,151 @@ def check_update_ratio(fn, *, seed: int = 0) -> Feedback:
                   "Your ratios differ from bpcore.update.update_ratios. Each layer's ratio is η/m times "
                   "the Frobenius norm of the summed gradient of w^l (BP4), divided by the Frobenius norm "
                   "of w^l (section 6).")
+
+
+# --------------------------------------------------------------------------- choosing η from a sweep
+
+SWEEP_CHOICE = Spec(
+    checker="check_sweep_choice", equation="choosing η from a sweep",
+    formula="the lowest final held-out loss among the runs that neither diverged nor ended above their start",
+    notebook="07_training_on_toy_data.ipynb", reference="bpcore.explorer.run.SweepResult.best_eta",
+    arg_names=("sweep",), out_names=("eta",), out_shapes=("one number",),
+    shape_hint="Return one number: the learning rate η of the run you choose.")
+
+#: A made-up sweep in which each wrong rule picks another η: (η, final training loss, final held-out
+#: loss, diverged, ended above its start). The right choice is η = 0.1 (held-out 0.05).
+_MADE_UP = ((0.01, 0.60, 0.62, False, False), (0.03, 0.64, 0.66, False, False),
+            (0.1, 0.08, 0.05, False, False), (0.3, 0.02, 0.09, False, False),
+            (1.0, 0.25, 0.30, False, False), (3.0, 5.0, 0.01, True, False),
+            (10.0, 0.90, 0.03, False, True))
+_MADE_UP_CHOICE = 0.1
+
+
+@dataclass(frozen=True)
+class _MadeUpSweep:
+    """The arrays of a sweep result (bpcore.explorer.run.SweepResult), without its runs."""
+
+    etas: np.ndarray
+    final_loss: np.ndarray
+    final_val_loss: np.ndarray
+    diverged: np.ndarray
+    rose: np.ndarray
+
+
+def _made_up_sweep() -> _MadeUpSweep:
+    etas, loss, val, diverged, rose = (np.array(col) for col in zip(*_MADE_UP))
+    return _MadeUpSweep(etas.astype(float), loss.astype(float), val.astype(float), diverged.astype(bool),
+                        rose.astype(bool))
+
+
+def _pick(sweep, loss, keep):
+    """The η of the smallest ``loss`` among the runs ``keep`` marks (NaN if none)."""
+    keep = keep & np.isfinite(loss)
+    return float(sweep.etas[np.flatnonzero(keep)[np.argmin(loss[keep])]]) if keep.any() else float("nan")
+
+
+def _ok(s):
+    return ~(s.diverged | s.rose)
+
+
+SWEEP_CHOICE_SLIPS = [
+    Slip(id="chose_by_training_loss", variant=lambda c: _pick(c.args[0], c.args[0].final_loss, _ok(c.args[0])),
+         explain="You chose by the final TRAINING loss. The training loss keeps falling while a network "
+                 "learns its training points by heart; the held-out loss says whether it learned the shape "
+                 "(section 3), so the sweep chooses by the held-out loss (section 7)."),
+    Slip(id="kept_failed_runs",
+         variant=lambda c: _pick(c.args[0], c.args[0].final_val_loss, np.ones(c.args[0].etas.size, bool)),
+         explain="You chose among all the runs, a failed one included. A run that diverged was stopped "
+                 "when its loss blew up, and one that ended above its starting loss got worse: whatever "
+                 "their last held-out loss, neither η trains this network. Leave out the runs marked "
+                 "diverged or risen, then compare the rest (section 7)."),
+    Slip(id="kept_risen_runs", variant=lambda c: _pick(c.args[0], c.args[0].final_val_loss, ~c.args[0].diverged),
+         explain="You left out the runs that diverged but kept one that ended with its training loss above "
+                 "where it started (the sweep's 'rose', ▲ in its plot). Such a run got worse without blowing "
+                 "up: it failed too (section 7)."),
+    Slip(id="largest_good_eta",
+         variant=lambda c: float(np.max(c.args[0].etas[_ok(c.args[0])])) if _ok(c.args[0]).any() else float("nan"),
+         explain="You chose the largest η that did not fail. On moons that is also the best run, but only "
+                 "by chance: the sweep chooses by the final held-out loss, and a large η that survives can "
+                 "still end worse than a smaller one (section 7)."),
+    Slip(id="highest_loss",
+         variant=lambda c: float(c.args[0].etas[_ok(c.args[0])][np.argmax(c.args[0].final_val_loss[_ok(c.args[0])])]),
+         explain="You chose the run with the HIGHEST held-out loss among those that did not fail: a lower "
+                 "loss is the better run."),
+]
+
+
+def check_sweep_choice(fn, sweep) -> Feedback:
+    """Check the η a learning-rate sweep recommends: the lowest final held-out loss among the runs that
+    neither diverged nor ended above their starting loss.
+
+    Parameters
+    ----------
+    fn : callable ``fn(sweep) -> eta``
+        sweep : with arrays ``etas``, ``final_loss``, ``final_val_loss`` (mean costs after the
+        last epoch), ``diverged`` and ``rose`` (bool), one entry per run. Returns one number, an
+        η of ``etas``.
+    sweep : bpcore.explorer.run.SweepResult
+        A real sweep (notebook 07 gives the explorer's sweep of the circles data for 30 epochs);
+        its ``best_eta`` is the reference. (This package does not import the explorer.)
+
+    Returns
+    -------
+    Feedback
+        Compared on ``sweep`` and on a made-up sweep of 7 runs in which each usual wrong rule picks
+        another η. Passing, it also prints what part (b) of the exercise asks about: the next η up
+        in ``sweep``, its update/weight ratio at the start and the edge 2/λ_max.
+
+    Taught in ``notebooks/07_training_on_toy_data.ipynb`` (Exercise 7.3).
+    """
+    circles = sweep
+    cases = [Case(label=f"the sweep given, {sweep.etas.size} runs", args=(sweep,), expected=(sweep.best_eta,)),
+             Case(label="a made-up sweep of 7 runs", args=(_made_up_sweep(),), expected=(_MADE_UP_CHOICE,))]
+    got = []
+    for case in cases:
+        value, problem = call(fn, SWEEP_CHOICE, case.args, where=f"on {case.label}")
+        if problem is not None:
+            return problem
+        if value is None:
+            return returned_none(SWEEP_CHOICE)
+        if isinstance(value, bool) or np.ndim(value) != 0 or not np.issubdtype(np.asarray(value).dtype, np.number):
+            return failed(SWEEP_CHOICE, "wrong_type",
+                          f"On {case.label} your function returned {type(value).__name__} "
+                          f"{np.shape(value) if np.ndim(value) else ''}; return one number, the η of the run "
+                          "you choose.")
+        got.append(float(value))
+
+    def same(a, b):
+        return bool(np.isclose(a, b, rtol=1e-12, atol=0.0))
+
+    if all(same(g, c.expected[0]) for g, c in zip(got, cases)):
+        return passed(SWEEP_CHOICE, _passed_lines(circles, cases, got))
+    slip = recognise(SWEEP_CHOICE_SLIPS, cases, lambda c, variant: same(got[cases.index(c)], variant))
+    if slip is not None:
+        return failed(SWEEP_CHOICE, slip.id, slip.explain)
+    if all(any(same(g, i) for i in range(c.args[0].etas.size)) and not any(same(g, e) for e in c.args[0].etas)
+           for g, c in zip(got, cases)):
+        return failed(SWEEP_CHOICE, "returned_index",
+                      "Your numbers are positions in the sweep (0, 1, 2, ...), not learning rates: return the "
+                      "η of the chosen run, the entry of etas at that position.")
+    wrong = next(c for g, c in zip(got, cases) if not same(g, c.expected[0]))
+    return failed(SWEEP_CHOICE, "wrong_values",
+                  f"On {wrong.label} your function chose η = {got[cases.index(wrong)]:g}, which is not the "
+                  "sweep's recommendation. Leave out the runs that diverged or ended above their start, then "
+                  "take the η whose final held-out (not training) loss is lowest (section 7).")
+
+
+def _passed_lines(sweep, cases, got) -> str:
+    lines = [f"Your choice matches SweepResult.best_eta in 2 test cases ({cases[0].label}: η = {got[0]:g}; "
+             f"{cases[1].label}, in which each usual wrong rule picks another η: η = {got[1]:g})."]
+    i = int(np.flatnonzero(sweep.etas == got[0])[0])
+    if i + 1 < sweep.etas.size and getattr(sweep, "runs", None):
+        r = sweep.runs[i + 1]   # the start's ratio, as the explorer's maths pane shows it (first m columns)
+        g = backward(r.net0, r.data.x[:, :r.m], r.data.y[:, :r.m], r.settings.cost)
+        ratio = max(update_ratios(r.net0, g, r.eta, r.m)[1:])
+        what = "diverged" if sweep.diverged[i + 1] else ("ended above its start" if sweep.rose[i + 1]
+                                                         else sweep.regimes[i + 1])
+        lines.append(f"For part (b): in the sweep given, the next η up, {r.eta:g}, {what}; its largest "
+                     f"update/weight ratio at the start is {ratio:.2g}, and the edge 2/λ_max at the initial "
+                     f"weights is {sweep.eta_edge:.2g}.")
+    return "\n".join(lines)

@@ -5,6 +5,8 @@ from the checker's own slip variants), so these tests fail if a checker stops
 recognising a slip or starts blaming the wrong one.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -165,9 +167,26 @@ def test_cross_entropy_sigma_prime_of_a_has_its_own_message():
     """(a − y) ⊙ σ'(a) is σ'(a) and a kept σ' at once: named, and explained, not left as 'wrong values'."""
     result = check_cross_entropy_delta(lambda z, a, y: (a - y) * sp(a))
     assert_names_slip(result, "sigma_prime_of_a", "(a^L − y) ⊙ σ'(a^L)")
-    assert "cancels" in result.message and "never the activation" in result.message
+    assert "quadratic cost's C'(a)" in result.message and "never the activation" in result.message
     other = check_cross_entropy_delta(lambda z, a, y: (a - y) / (a * (1 - a)) * sp(a))
     assert other.slip == "sigma_prime_of_a" and other.message != result.message
+
+
+def test_cross_entropy_feedback_never_states_the_simplified_delta():
+    """Exercise 2.2 asks what BP1 simplifies to: no message of its check, passing or failing, says it."""
+    from bpcore.feedback.output_error import CROSS_ENTROPY_DELTA_SLIPS
+    answer = re.compile(r"(=|to|leaving|returns?)\s*a\^L − y(?!\))")
+    tries = [lambda z, a, y: a - y, lambda z, a, y: a - y + 0.1]
+    tries += [lambda z, a, y, s=s: s.variant(_Args(z, a, y)) for s in CROSS_ENTROPY_DELTA_SLIPS]
+    for fn in tries:
+        message = check_cross_entropy_delta(fn).message
+        assert not answer.search(message), message
+
+
+class _Args:
+    """Just enough of a Case for a slip's variant: its arguments and m."""
+    def __init__(self, z, a, y):
+        self.args, self.extra = (z, a, y), {"m": z.shape[1]}
 
 
 @pytest.mark.parametrize("slips", [SOFTMAX_DELTA_SLIPS, SOFTMAX_DELTA_LONG_SLIPS, HIDDEN_DELTA_SLIPS],

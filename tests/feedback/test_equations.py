@@ -101,10 +101,10 @@ SLIP_CASES = [
     (check_bp1, lambda z, a, y: (a - y) * sp(z) / z.shape[1], "divided_by_m", "update rule"),
     # check_cross_entropy_delta
     (check_cross_entropy_delta, lambda z, a, y: y - a, "wrong_sign", "sign is flipped"),
-    (check_cross_entropy_delta, lambda z, a, y: (a - y) * sp(z), "kept_sigma_prime", "cancel"),
+    (check_cross_entropy_delta, lambda z, a, y: (a - y) * sp(z), "kept_sigma_prime", "quadratic cost's δ^L"),
     (check_cross_entropy_delta, lambda z, a, y: (a - y) / (a * (1 - a)), "derivative_wrt_a", "∂C/∂a^L"),
     (check_cross_entropy_delta, lambda z, a, y: (a - y) / (a * (1 - a)) * sp(a), "sigma_prime_of_a",
-     "not a^L"),
+     "not the activation a^L"),
     (check_cross_entropy_delta, lambda z, a, y: (a - y) / a.shape[1], "divided_by_m", "per example"),
     # check_bp2
     (check_bp2, lambda w, d, z: (w.T @ d) * sp(sigmoid(z)), "sigma_prime_of_a",

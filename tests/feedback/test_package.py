@@ -9,7 +9,7 @@ import bpcore.feedback as fb
 
 PUBLIC = ["Feedback", "SLIPS", "check_forward", "check_bp1", "check_cross_entropy_delta", "check_bp2",
           "check_bp3", "check_bp4", "check_numerical_gradient", "check_update_parameter", "check_sgd_epoch",
-          "check_update_ratio", "check_xavier_init",
+          "check_update_ratio", "check_sweep_choice", "check_xavier_init",
           # notebooks 08 and 09
           "check_softmax_delta", "check_softmax_delta_long", "check_hidden_delta_sizes", "check_delta_bound"]
 PUBLIC += ["check_deltas", "check_linear_delta", "check_minibatch_step", "check_edge_of_stability"]  # 03, 06

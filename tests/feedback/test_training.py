@@ -286,3 +286,76 @@ def test_training_messages_of_notebook_07_give_no_corrected_code_away():
     assert [(t, code_in(t)) for t in texts if code_in(t)] == []
     for t in texts:
         assert_gives_no_code(t)
+
+
+def test_check_sgd_epoch_names_a_shuffle_drawn_for_every_block():
+    def reshuffled(net, x, y, cost, eta, m, rng):
+        for k in range(0, x.shape[1], m):
+            cols = rng.permutation(x.shape[1])[k:k + m]
+            net = update(net, backward(net, x[:, cols], y[:, cols], cost), eta)
+        return net
+    assert_names_slip(check_sgd_epoch(reshuffled), "shuffled_every_block", "shuffles ONCE")
+
+
+# --------------------------------------------------------------------------- choosing η from a sweep
+
+from bpcore.explorer import Settings, lr_sweep  # noqa: E402  (the real sweep notebook 07 gives the checker)
+from bpcore.feedback import check_sweep_choice  # noqa: E402  (this part's checker)
+from bpcore.feedback.training import SWEEP_CHOICE, SWEEP_CHOICE_SLIPS, _MADE_UP_CHOICE, _made_up_sweep  # noqa: E402
+
+CIRCLES = lr_sweep(Settings(dataset="circles", epochs=30))
+
+
+def _choose(loss="final_val_loss", keep=lambda s: ~(s.diverged | s.rose), pick=np.argmin, index=False):
+    """A learner's choice: ``pick`` of ``loss`` among the runs ``keep`` marks."""
+    def choose(sweep):
+        ok = np.flatnonzero(keep(sweep))
+        i = ok[pick(getattr(sweep, loss)[ok])]
+        return int(i) if index else float(sweep.etas[i])
+    return choose
+
+
+def test_check_sweep_choice_accepts_the_rule_and_prints_part_b():
+    fb = check_sweep_choice(_choose(), CIRCLES)
+    assert_passes(fb, "choosing η from a sweep")
+    assert "the sweep given, 11 runs: η = 1;" in fb.message and "η = 0.1)" in fb.message
+    assert "next η up, 3, diverged; its largest update/weight ratio at the start is 0.47" in fb.message
+
+
+def test_the_made_up_choice_is_the_rule_of_sweep_result():
+    from bpcore.explorer.run import SweepResult
+    s = _made_up_sweep()
+    full = SweepResult(etas=s.etas, final_loss=s.final_loss, final_val_loss=s.final_val_loss,
+                       diverged=s.diverged, rose=s.rose, start_loss=0.69)
+    assert full.best_eta == _MADE_UP_CHOICE
+
+
+def test_the_made_up_sweep_separates_every_slip():
+    s, case = _made_up_sweep(), None
+    from bpcore.feedback.engine import Case
+    case = Case(label="made up", args=(s,), expected=(_MADE_UP_CHOICE,))
+    picks = [slip.variant(case) for slip in SWEEP_CHOICE_SLIPS] + [_MADE_UP_CHOICE, float(s.etas[0])]
+    assert len(set(picks)) == len(picks), picks
+
+
+@pytest.mark.parametrize("fn, slip, fragment", [
+    (_choose(loss="final_loss"), "chose_by_training_loss", "TRAINING loss"),
+    (_choose(keep=lambda s: np.ones(s.etas.size, bool)), "kept_failed_runs", "a failed one included"),
+    (_choose(keep=lambda s: ~s.diverged), "kept_risen_runs", "above where it started"),
+    (lambda s: float(np.max(s.etas[~(s.diverged | s.rose)])), "largest_good_eta", "largest η that did not fail"),
+    (_choose(pick=np.argmax), "highest_loss", "HIGHEST"),
+    (_choose(index=True), "returned_index", "positions in the sweep"),
+    (lambda s: float(s.etas[0]), "wrong_values", "not the sweep's recommendation"),
+    (lambda s: s.etas, "wrong_type", "return one number"),
+    (lambda s: None, "returned_none", "returned None"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_check_sweep_choice_names_the_slip(fn, slip, fragment):
+    fb = check_sweep_choice(fn, CIRCLES)
+    assert not fb.passed and fb.slip == slip and fragment in fb.message, fb.message
+    assert "Traceback" not in fb.message
+
+
+def test_sweep_messages_give_no_corrected_code_away():
+    from tests.feedback.support import code_in
+    texts = [s.explain for s in SWEEP_CHOICE_SLIPS] + [SWEEP_CHOICE.shape_hint]
+    assert [(t, code_in(t)) for t in texts if code_in(t)] == []

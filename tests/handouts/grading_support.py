@@ -20,7 +20,7 @@ import pytest
 
 from bpcore.handouts.course import CONFIG_NAME, assignment_path
 from bpcore.handouts.series import cell_source
-from tests.handouts.support import IN_CI
+from tests.ci import in_ci
 
 SOLUTIONS, UNTOUCHED = "solutions", "untouched"
 INSTALL = "`.venv/bin/pip install -r requirements-dev.txt` (nbgrader 0.9.6 and notebook 7.6.5)"
@@ -32,7 +32,7 @@ def nbgrader_or_skip():
         import nbgrader
         from nbgrader.apps import NbGraderAPI  # noqa: F401  (the API the round trip uses)
     except ImportError as exc:
-        if IN_CI:
+        if in_ci():
             pytest.fail(f"CI runs the nbgrader round trip: nbgrader is missing ({exc}); install it with {INSTALL}")
         pytest.skip(f"nbgrader is not installed; {INSTALL} runs the nbgrader round trip")
     return nbgrader

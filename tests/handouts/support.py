@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from bpcore.handouts import HandoutError
 from bpcore.handouts.mathjax import find_mathjax
+from tests.ci import in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -20,7 +20,6 @@ FIXTURES = ROOT / "tests" / "fixtures"
 # maths, an exercise and its solution cells, solution markers, a live widget and its static
 # figure, an error with a traceback and a warning with a machine path.
 SAMPLE = FIXTURES / "handout_sample.ipynb"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def read_sample():
@@ -47,6 +46,6 @@ def mathjax_or_skip() -> Path:
     try:
         return find_mathjax()
     except HandoutError as exc:
-        if IN_CI:
+        if in_ci():
             pytest.fail(f"CI needs MathJax: {exc}")
         pytest.skip(str(exc))

@@ -24,7 +24,8 @@ from bpcore.handouts.folder import handout_name
 from bpcore.handouts.mathjax import find_mathjax
 from bpcore.handouts.pdf import Printer, find_chromium
 from bpcore.handouts.series import cell_source, title_of
-from tests.handouts.support import IN_CI, NOTEBOOKS, SAMPLE, make_series
+from tests.ci import in_ci
+from tests.handouts.support import NOTEBOOKS, SAMPLE, make_series
 
 # Two notebooks of the series with solution cells; 07 also has a live widget.
 END_TO_END = ("02", "07")
@@ -66,7 +67,7 @@ def _pdf_text(path: Path) -> str:
     if shutil.which("pdftotext"):
         return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
                               capture_output=True, text=True).stdout
-    if IN_CI:
+    if in_ci():
         pytest.fail("CI needs pdftotext (apt-get install poppler-utils)")
     from pypdf import PdfReader
     return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
@@ -114,7 +115,7 @@ def built(tmp_path_factory):
         chromium = find_chromium()
         find_mathjax()
     except HandoutError as exc:
-        if IN_CI:
+        if in_ci():
             pytest.fail(f"CI must build handouts: {exc}")
         pytest.skip(str(exc))
     paths = select_notebooks(list(END_TO_END), NOTEBOOKS)

@@ -26,7 +26,6 @@ from bpcore.handouts.course import (BEGIN_HIDDEN, COURSE_DIR, CONFIG_NAME, LOCAL
                                     autograder_source)
 from bpcore.handouts.exercises import exercises, solution_markdown
 from bpcore.handouts.series import NOTEBOOK_LINK_RE, cell_source, notebook_paths
-from tests.handouts import grading_support
 from tests.handouts.grading_support import (SOLUTIONS, UNTOUCHED, load_course_config, nbgrader_cells,
                                             nbgrader_or_skip, round_trip, solution_answers)
 from tests.handouts.support import FIXTURES, read_sample
@@ -265,9 +264,9 @@ def test_autograding_restores_the_hidden_tests(graded):
 
 def test_without_nbgrader_the_grading_tests_skip_locally_and_fail_in_ci(monkeypatch):
     monkeypatch.setitem(sys.modules, "nbgrader", None)           # `import nbgrader` now raises ImportError
-    monkeypatch.setattr(grading_support, "IN_CI", False)
+    monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="pip install -r requirements-dev.txt"):
         nbgrader_or_skip()
-    monkeypatch.setattr(grading_support, "IN_CI", True)
+    monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI runs the nbgrader round trip: nbgrader is missing"):
         nbgrader_or_skip()
