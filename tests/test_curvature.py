@@ -274,9 +274,9 @@ def test_bad_input_gets_clear_messages():
         sharpness(net, x, y, max_iterations=True)
     with pytest.raises(ValueError, match="max_iterations must be a whole number ≥ 1"):
         sharpness(net, x, y, max_iterations=0)
-    with pytest.raises(ValueError, match="tol must be a number > 0"):
+    with pytest.raises(ValueError, match="tol must be a finite number > 0"):
         sharpness(net, x, y, tol=0.0)
-    with pytest.raises(ValueError, match="step h must be a number > 0"):
+    with pytest.raises(ValueError, match="step h must be a finite number > 0"):
         sharpness(net, x, y, h=-1e-5)
     with pytest.raises(ValueError, match=r"x must have 3 rows.*pass x.T"):
         sharpness(net, x.T, y)

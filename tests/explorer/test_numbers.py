@@ -15,7 +15,7 @@ from bpcore.explorer.settings import Settings
 from bpcore.network import forward, init_network
 from bpcore.update import update
 
-DIVERGES = dict(eta=3.0, epochs=30)  # the default network: its loss blows up in epoch 9
+DIVERGES = dict(eta=10.0, epochs=30)  # the default network: its loss climbs past ten times its best in epoch 2, with every BLAS kernel tried (η = 3 is chaotic: it blew up on some processors and not on others)
 ROSE = dict(n=60, width=6, epochs=30, cost="quadratic", eta=30.0)  # ends above its start, not blown up
 FAST_SETTINGS = dict(n=60, hidden_layers=1, width=6, epochs=10)
 
@@ -108,10 +108,9 @@ def test_diagnose_names_eta_the_edge_and_the_activation_and_suggests_a_smaller_e
     bad.advance(30)
     edge = bad.curvature(initial=True).eta_edge
     message = diagnose(bad)
-    assert message.startswith(f"Diverging: training blew up in epoch {bad.epoch + 1} with η = 3")
-    assert f"the training loss climbed to {bad.blown_loss:.3g}, more than 10 times the lowest it had reached" \
-        in message
-    assert f"2/λ_max = {edge:.3g}" in message and f"e.g. η = {suggest_eta(3.0, edge):g}" in message
+    assert message.startswith(f"Diverging: training blew up in epoch {bad.epoch + 1} with η = 10")
+    assert f"(the loss climbed to {bad.blown_loss:.3g}, more than 10 times the best it reached" in message
+    assert f"2/λ_max = {edge:.3g}" in message and f"e.g. η = {suggest_eta(10.0, edge):g}" in message
     rose = Run(Settings(**ROSE))
     rose.advance(30)
     assert not rose.diverged and rose.regime == "diverging"
@@ -126,21 +125,15 @@ def test_diagnose_names_eta_the_edge_and_the_activation_and_suggests_a_smaller_e
 
 
 def test_a_blow_up_is_told_in_the_words_of_what_happened():
+    """The explorer says why in bpcore.train's words, which name what happened (no guess from the loss)."""
     relu = Run(Settings(activation="relu", eta=30.0, epochs=30))
     relu.advance(30)
-    assert relu.diverged
-    relu.blown_loss = float("nan")  # as after an overflow
-    assert "overflowed to NaN or infinity" in diagnose(relu)
-    relu.blown_loss = relu.best_loss  # finite, not climbing: the |z| limit of bpcore.train was hit
-    assert "the weighted inputs grew past |z| = 1e8: the ReLU activations blew up" in diagnose(relu)
+    assert relu.diverged and relu.blown_reason and relu.blown_reason in relu.history.message
+    assert f"({relu.blown_reason})" in diagnose(relu)
+    assert "saturated" not in diagnose(relu)  # ReLU units do not saturate
     tanh = Run(Settings(**DIVERGES))
     tanh.advance(30)
-    tanh.blown_loss = tanh.best_loss
-    assert "the tanh units saturated" in diagnose(tanh)
-    relu = Run(Settings(eta=30.0, activation="relu", epochs=30))
-    relu.advance(30)
-    if relu.regime == "diverging" and not relu.diverged:
-        assert "saturated" not in diagnose(relu)
+    assert "(the loss climbed to" in diagnose(tanh)
 
 
 def test_stuck_units_use_the_right_word_for_each_activation():

@@ -42,7 +42,7 @@ def test_only_eta_continues_and_only_when_asked():
 
 
 def test_step_after_a_divergence_trains_nothing_and_says_so():
-    s = Settings(eta=3.0, epochs=30)  # blows up in epoch 9
+    s = Settings(eta=10.0, epochs=30)  # blows up in epoch 2 (tests/explorer/test_run.py)
     session = Session(s)
     list(session.training(s))
     assert session.run.diverged
