@@ -199,15 +199,21 @@ def validate_x(x, n_in: int, name: str = "x"):
 def validate_y(y, n_out: int, m: int, name: str = "y"):
     """Check targets: shape (n_L, m) matching the output layer and x. Returns a float array."""
     y = _as_float_matrix(y, name)
+    labels = ""
+    if n_out > 1 and y.size == m and np.all(np.isfinite(y)) and np.all((y == np.round(y)) & (y >= 0) & (y < n_out)):
+        labels = (f" If {name} holds class labels 0..{n_out - 1}, one-hot them: "
+                  f"{name} = bpcore.datasets.one_hot(labels, {n_out}), shape ({n_out}, {m}).")
     if y.ndim == 1:
-        hint = f" Use {name}.reshape(1, -1) for one output." if n_out == 1 else ""
+        hint = f" Use {name}.reshape(1, -1) for one output." if n_out == 1 else labels
         raise ValueError(
             f"{name} must have shape ({n_out}, {m}) (one row per output neuron, one "
             f"column per example); got a 1-D array of shape {y.shape}.{hint}"
         )
     if y.shape != (n_out, m):
         hint = ""
-        if y.shape == (m, n_out):
+        if labels:
+            hint = labels
+        elif y.shape == (m, n_out):
             hint = f" It looks like the examples are rows; pass {name}.T."
         elif y.ndim == 2 and y.shape[1] == m:
             hint = (

@@ -317,6 +317,7 @@ def test_numpy_integer_sizes_are_fine():
 BPCORE_DIR = Path(bpcore.__file__).resolve().parent
 G = backward(NET, X, Y)  # valid gradients for NET on (X, Y)
 X2, Y2 = np.ones((2, 10)), np.ones((1, 10))  # 10 examples for the data-set helpers
+SOFTMAX_NET = init_network((X.shape[0], 3), 0, output="softmax")  # three classes, for label targets
 
 
 def bad(case_id, call, exc, expected, got):
@@ -435,6 +436,13 @@ UPDATE_ROWS = [
         ValueError, "grads.grad_w must hold L + 1 = 3 entries", "got 2 entries"),
     bad("update-eta-negative", lambda: update(NET, G, -0.5), ValueError,
         "the learning rate eta must be a finite number > 0", "got eta=-0.5"),
+    bad("softmax-labels-as-a-row", lambda: train(SOFTMAX_NET, X, np.array([[0, 1, 2, 1, 0]]), "softmax_cross_entropy"),
+        ValueError, ("y must have shape (3, 5)", "one-hot them: y = bpcore.datasets.one_hot(labels, 3)"),
+        "got shape (1, 5)"),
+    bad("softmax-labels-1d", lambda: check_equations(SOFTMAX_NET, X, np.array([0, 1, 2, 1, 0]), "softmax_cross_entropy"),
+        ValueError, "one-hot them: y = bpcore.datasets.one_hot(labels, 3)", "got a 1-D array of shape (5,)"),
+    bad("softmax-labels-as-a-column", lambda: backward(SOFTMAX_NET, X, np.array([[0, 1, 2, 1, 0]]).T, "softmax_cross_entropy"),
+        ValueError, "one-hot them", "got shape (5, 1)"),
     bad("update-eta-a-string", lambda: update(NET, G, "0.1"), TypeError,
         "the learning rate eta must be a number > 0", "got '0.1'"),
     bad("update-eta-a-bool", lambda: update(NET, G, True), TypeError, "eta must be a number > 0", "got True"),
