@@ -107,6 +107,13 @@ def _hidden_sizes(net, x, y):
 
 
 # checker -> (a right answer, a wrong one: a slip that matters on fresh inputs)
+def _sweep_choice(sweep, by=None):
+    """Exercise 7.3: the η with the lowest final held-out loss (or ``by``) among runs that did not fail."""
+    by = sweep.final_val_loss if by is None else by
+    ok = np.flatnonzero(~(sweep.diverged | sweep.rose))
+    return float(sweep.etas[ok[np.argmin(by[ok])]])
+
+
 ANSWERS = {
     "check_layer_shapes": (
         lambda sizes, m: [((sizes[l], sizes[l - 1]), (sizes[l], 1), (sizes[l], m)) for l in range(1, len(sizes))],
@@ -174,6 +181,7 @@ ANSWERS = {
                                          for l in range(1, net.L + 1)],
         lambda net, g, eta, m: [None] + [eta * np.linalg.norm(g.grad_w[l]) / np.linalg.norm(net.w[l])
                                          for l in range(1, net.L + 1)]),
+    "check_sweep_choice": (_sweep_choice, lambda sweep: _sweep_choice(sweep, by=sweep.final_loss)),
     "check_edge_of_stability": (
         lambda H: 2 / np.linalg.eigvalsh(H)[-1],
         lambda H: 2 / np.max(np.diag(H))),

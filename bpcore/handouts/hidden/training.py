@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ...backprop import backward
@@ -60,6 +62,31 @@ def _update_ratio(fn, rng):
         grads = backward(net, x, y, "cross_entropy")
         want = update_ratios(net, grads, eta, m)
         same_layers(call_quietly(fn, net, grads, eta, m), want, 1, "ratio", f"sizes {net.sizes}, η = {eta:.2g}, m = {m}")
+
+
+@dataclass(frozen=True)
+class _Sweep:
+    """What Exercise 7.3's function reads of a sweep, one entry per run."""
+    etas: np.ndarray
+    final_loss: np.ndarray
+    final_val_loss: np.ndarray
+    diverged: np.ndarray
+    rose: np.ndarray
+
+
+@register("check_sweep_choice")
+def _sweep_choice(fn, rng):
+    """Fresh made-up sweeps: the η of the lowest final held-out loss among runs that neither diverged nor rose."""
+    for _ in range(CASES):
+        k = int(rng.integers(4, 10))
+        failed = rng.random(k) < 0.4
+        failed[rng.integers(k)] = False            # at least one run trains
+        diverged = failed & (rng.random(k) < 0.5)
+        sweep = _Sweep(np.sort(10.0 ** rng.uniform(-3, 1.5, k)), rng.uniform(0.01, 1, k),
+                       rng.uniform(0.05, 1, k), diverged, failed & ~diverged)
+        ok = np.flatnonzero(~failed)
+        want = float(sweep.etas[ok[np.argmin(sweep.final_val_loss[ok])]])
+        same_number(call_quietly(fn, sweep), want, "your η", f"a sweep of {k} runs, {failed.sum()} of them failed")
 
 
 @register("check_edge_of_stability")
