@@ -24,6 +24,7 @@ checker                                learner's function                       
 :func:`check_bp3`                      ``(delta_l) -> grad_b``                     04
 :func:`check_bp4`                      ``(delta_l, a_prev) -> grad_w``             04
 :func:`check_cross_entropy_backward`   ``(net, x, y) -> (grad_w, grad_b)``         04
+:func:`check_target_change_factor`     ``(a_out, y_old, y_new) -> factor``         04
 :func:`check_numerical_gradient`       ``(f, p, h) -> grad``                       05
 :func:`check_gradient_verdict`         ``(g, g_num, u, near_kink, tol) -> str``    05
 :func:`check_step_choice`              ``(g, noise, steps) -> h``                  05
@@ -53,6 +54,7 @@ the checkers by topic: :mod:`~bpcore.feedback.notation` (shapes and indices),
 :mod:`~bpcore.feedback.forward` (the forward pass), :mod:`~bpcore.feedback.output_error`
 (BP1), :mod:`~bpcore.feedback.equations` (BP2), :mod:`~bpcore.feedback.gradients` (BP3, BP4),
 :mod:`~bpcore.feedback.backward_pass` and :mod:`~bpcore.feedback.full_backward` (whole passes),
+:mod:`~bpcore.feedback.target_change` (the factor of a new target),
 :mod:`~bpcore.feedback.gradient_checking` (central differences),
 :mod:`~bpcore.feedback.gradient_verdicts` (a check's verdict and its step h), :mod:`~bpcore.feedback.training`,
 :mod:`~bpcore.feedback.initialisation`, :mod:`~bpcore.feedback.costs`, :mod:`~bpcore.feedback.backward_pass`,
@@ -76,8 +78,9 @@ from .initialisation import check_delta_bound
 from .backward_pass import check_deltas, check_linear_delta
 from .curvature import check_edge_of_stability
 from .training import check_minibatch_step
-# notebook 04: the whole backward pass
+# notebook 04: the whole backward pass, the factor of a new target
 from .full_backward import check_cross_entropy_backward
+from .target_change import check_target_change_factor
 
 __all__ = [
     "Feedback",
@@ -104,8 +107,9 @@ __all__ = [
     "check_linear_delta",
     "check_minibatch_step",
     "check_edge_of_stability",
-    # notebook 04: the whole backward pass
+    # notebook 04: the whole backward pass, the factor of a new target
     "check_cross_entropy_backward",
+    "check_target_change_factor",
 ]
 
 # notebooks 00-02: reading the notation, the whole forward pass, a tanh output layer

@@ -6,7 +6,8 @@ A :class:`~bpcore.feedback.engine.Feedback` carries one of the keys of
 topic module: :mod:`~bpcore.feedback.notation`, :mod:`~bpcore.feedback.forward`,
 :mod:`~bpcore.feedback.output_error`, :mod:`~bpcore.feedback.equations`,
 :mod:`~bpcore.feedback.gradients`, :mod:`~bpcore.feedback.backward_pass`,
-:mod:`~bpcore.feedback.full_backward`, :mod:`~bpcore.feedback.gradient_checking`,
+:mod:`~bpcore.feedback.full_backward`, :mod:`~bpcore.feedback.target_change`,
+:mod:`~bpcore.feedback.gradient_checking`,
 :mod:`~bpcore.feedback.gradient_verdicts`,
 :mod:`~bpcore.feedback.training`, :mod:`~bpcore.feedback.curvature`,
 :mod:`~bpcore.feedback.initialisation` and :mod:`~bpcore.feedback.costs`.
@@ -133,6 +134,13 @@ SLIPS = {
     # notebook 04: the whole backward pass
     "a_l_for_a_prev": "a^l used in BP4 where a^{l-1} belongs",
     "swapped_gradients": "(grad_b, grad_w) returned instead of (grad_w, grad_b)",
+    # notebook 04: the factor of a new target
+    "inverted_ratio": "the factor inverted: it takes the gradients for the new target back to the old one's",
+    "difference_not_ratio": "a difference (of the targets or the output errors) where the gradients change by a factor",
+    "hard_wired_targets": "a factor that holds only for section 5's targets, y_old = 1 and y_new = 0",
+    "absolute_factor": "the size of the factor without its sign",
+    "extra_sigma_prime": "σ'(z^L) kept in the factor, where it cancels",
+    "new_error_only": "the new target's output error alone, not compared with the old one's",
     # ---- notebook 05: restoring p when f fails, the three verdicts, choosing the step h
     "p_not_restored_on_error": "p left perturbed when f raised (no finally)",
     "exception_swallowed": "f's error caught and hidden instead of passed on",

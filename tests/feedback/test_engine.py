@@ -25,7 +25,7 @@ ALL_CHECKERS = [fb.check_forward, fb.check_bp1, fb.check_cross_entropy_delta, fb
                 fb.check_delta_bound]
 ALL_CHECKERS += [fb.check_deltas, fb.check_linear_delta, fb.check_minibatch_step,  # notebooks 03, 06
                  fb.check_edge_of_stability]
-ALL_CHECKERS += [fb.check_cross_entropy_backward]  # notebook 04
+ALL_CHECKERS += [fb.check_cross_entropy_backward, fb.check_target_change_factor]  # notebook 04
 by_name = {"ids": lambda c: c.__name__}
 
 # --------------------------------------------------------------------------- broken functions, every checker

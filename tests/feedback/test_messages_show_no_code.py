@@ -1,10 +1,11 @@
-"""The feedback of notebooks 00-02 names the slip and the principle, never the corrected code.
+"""The feedback of notebooks 00-02 and of Exercise 4.4 names the slip and the principle, never the corrected code.
 
 The corrected line belongs to the exercise's solution. These tests read every
 slip explanation and shape hint of the checkers that notebooks 00, 01 and 02
-use, and every message those checkers give on the learner functions of the
-feedback tests, and look for code: numpy calls, matrix products, transposes,
-the arguments' names in an expression, ASCII arithmetic.
+use, and of Exercise 4.4's (the factor of a new target), and every message those
+checkers give on the learner functions of the feedback tests, and look for code:
+numpy calls, matrix products, transposes, the arguments' names in an expression,
+ASCII arithmetic.
 """
 
 import re
@@ -13,14 +14,14 @@ import numpy as np
 import pytest
 
 import bpcore.feedback as fb
-from bpcore.feedback import forward, notation, output_error
+from bpcore.feedback import forward, notation, output_error, target_change
 from bpcore.feedback.engine import Spec
 from bpcore.feedback.slips import Slip
-from tests.feedback import test_equations, test_forward_pass_and_tanh_output, test_notation
+from tests.feedback import test_equations, test_forward_pass_and_tanh_output, test_notation, test_target_change
 
 CHECKERS = {"check_forward", "check_bp1", "check_cross_entropy_delta", "check_forward_pass",
             "check_tanh_output_error", "check_layer_shapes", "check_seed_weighted_input", "check_batch_sizes",
-            "check_weight_index"}
+            "check_weight_index", "check_target_change_factor"}
 
 CODE = re.compile("|".join([
     r"@",                                    # a matrix product
@@ -34,9 +35,9 @@ CODE = re.compile("|".join([
 ]))
 
 def _texts():
-    """(where, text) for every explanation and hint the checkers of notebooks 00-02 can show."""
+    """(where, text) for every explanation and hint the checkers of notebooks 00-02 and Exercise 4.4 can show."""
     found = []
-    for module in (forward, notation, output_error):
+    for module in (forward, notation, output_error, target_change):
         for name, value in vars(module).items():
             if isinstance(value, Spec):
                 found.append((f"{module.__name__}.{name}.shape_hint", value.shape_hint))
@@ -51,6 +52,7 @@ def test_the_texts_are_found():
     wheres = [w for w, _ in _texts()]
     assert len(wheres) > 50
     assert any("BP1_SLIPS" in w for w in wheres) and any("WEIGHT_INDEX_SLIPS" in w for w in wheres)
+    assert any("TARGET_CHANGE_SLIPS" in w for w in wheres)
 
 
 @pytest.mark.parametrize("where, text", _texts(), ids=[w for w, _ in _texts()])
@@ -58,7 +60,8 @@ def test_no_explanation_or_hint_shows_code(where, text):
     assert not CODE.search(text), f"{where} shows code: {CODE.search(text).group(0)!r} in {text!r}"
 
 
-LEARNERS = [(c, fn) for module in (test_equations, test_forward_pass_and_tanh_output, test_notation)
+LEARNERS = [(c, fn) for module in (test_equations, test_forward_pass_and_tanh_output, test_notation,
+                                    test_target_change)
             for c, fn, *_ in module.SLIP_CASES if c.__name__ in CHECKERS]
 UNKNOWN = [  # wrong in a way no slip describes: the fallback messages
     (fb.check_forward, lambda w, b, a, s: (w @ a + b + 1, s(w @ a + b + 1))),
@@ -70,10 +73,11 @@ UNKNOWN = [  # wrong in a way no slip describes: the fallback messages
     (notation.check_seed_weighted_input, lambda w, b, a, k: 0.0),
     (notation.check_batch_sizes, lambda N, m: [1, 2, 3]),
     (notation.check_weight_index, lambda sizes, l, j, k: ((0, 0), (0, 0))),
+    (target_change.check_target_change_factor, lambda a_out, y_old, y_new: 0.5),
 ]
 
 
-def test_every_checker_of_the_three_notebooks_is_exercised():
+def test_every_checker_of_the_three_notebooks_and_exercise_4_4_is_exercised():
     assert {c.__name__ for c, _ in LEARNERS + UNKNOWN} == CHECKERS
 
 

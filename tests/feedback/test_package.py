@@ -15,7 +15,7 @@ PUBLIC = ["Feedback", "SLIPS", "check_forward", "check_bp1", "check_cross_entrop
 PUBLIC += ["check_deltas", "check_linear_delta", "check_minibatch_step", "check_edge_of_stability"]  # 03, 06
 PUBLIC += ["check_layer_shapes", "check_seed_weighted_input", "check_batch_sizes", "check_forward_pass",
            "check_weight_index", "check_tanh_output_error"]  # notebooks 00-02
-PUBLIC += ["check_cross_entropy_backward"]  # notebook 04
+PUBLIC += ["check_cross_entropy_backward", "check_target_change_factor"]  # notebook 04
 PUBLIC += ["check_gradient_verdict", "check_step_choice"]  # notebook 05
 
 

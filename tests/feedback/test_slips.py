@@ -13,9 +13,9 @@ CHECKER_MODULES += (backward_pass, curvature)  # notebooks 03 and 06
 from bpcore.feedback import forward, notation, output_error  # noqa: E402  (notebooks 00-02, 08)
 
 CHECKER_MODULES += (forward, notation, output_error)
-from bpcore.feedback import full_backward, gradients  # noqa: E402  (notebook 04)
+from bpcore.feedback import full_backward, gradients, target_change  # noqa: E402  (notebook 04)
 
-CHECKER_MODULES += (gradients, full_backward)
+CHECKER_MODULES += (gradients, full_backward, target_change)
 
 from bpcore.feedback import gradient_verdicts  # noqa: E402  (notebook 05)
 

@@ -159,6 +159,9 @@ ANSWERS = {
     "check_cross_entropy_backward": (
         lambda net, x, y: backward(net, x, y, "cross_entropy"),
         lambda net, x, y: (lambda g: (g.grad_w, g.grad_b))(backward(net, x, y, "quadratic"))),
+    "check_target_change_factor": (
+        lambda a_out, y_old, y_new: (a_out - y_new) / (a_out - y_old),
+        lambda a_out, y_old, y_new: a_out / (a_out - 1)),   # right only for y_old = 1, y_new = 0
     "check_linear_delta": (
         lambda net, d: net.w[2].T @ (net.w[3].T @ d),
         lambda net, d: net.w[2].T @ d if net.sizes[2] == net.sizes[3] else np.zeros((net.sizes[1], d.shape[1]))),

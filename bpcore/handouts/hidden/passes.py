@@ -1,4 +1,4 @@
-"""Hidden tests of whole backward passes (notebooks 03, 04, 08, 09)."""
+"""Hidden tests of whole backward passes (notebooks 03, 04, 08, 09), and the factor of a new target (04)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 
 from ...activations import get_activation
 from ...backprop import Gradients, backpropagate_error, backward
+from ...network import forward
 from .support import (call_quietly, expect, fresh_batch_sizes, fresh_dims, fresh_net, register, same_array,
                       same_layers, same_number)
 
@@ -36,6 +37,22 @@ def _cross_entropy_backward(fn, rng):
         expect(isinstance(got, (tuple, list)) and len(got) == 2, "the pair (grad_w, grad_b) you return", case)
         same_layers(got[0], want.grad_w, 1, "grad_w", case)
         same_layers(got[1], want.grad_b, 1, "grad_b", case)
+
+
+@register("check_target_change_factor")
+def _target_change_factor(fn, rng):
+    for L in (2, 3, 4):
+        sizes = (*fresh_dims(rng, L), 1)
+        net = fresh_net(rng, sizes, str(rng.choice(["sigmoid", "tanh"])), "sigmoid")
+        x = rng.standard_normal((sizes[0], 1))
+        a_out = float(forward(net, x, validate=False)[1][L][0, 0])
+        y_old, y_new = (float(v) for v in rng.uniform(0, 1, 2))
+        while min(abs(a_out - y_old), abs(a_out - y_new), abs(y_old - y_new)) < 0.05:  # no tiny error or change
+            y_old, y_new = (float(v) for v in rng.uniform(0, 1, 2))
+        old, new = (backward(net, x, np.array([[y]]), "quadratic") for y in (y_old, y_new))
+        want = float(new.grad_b[L][0, 0] / old.grad_b[L][0, 0])
+        same_number(call_quietly(fn, a_out, y_old, y_new), want, "your factor",
+                    f"sizes {sizes}, {net.hidden} hidden layers, one example, y {y_old:.2g} → {y_new:.2g}")
 
 
 @register("check_linear_delta")
