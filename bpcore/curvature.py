@@ -32,6 +32,7 @@ import numpy as np
 from .backprop import backward
 from .costs import get_cost, validate_cost_output, validate_target
 from .network import Network
+from .train import ended_above
 from .validation import real_number, validate_eta, validate_network, validate_x, validate_y, whole_number
 
 __all__ = ["REGIMES", "Sharpness", "CurvatureMarks", "mean_gradient", "hessian_vector_product",
@@ -272,7 +273,8 @@ def run_regime(loss, rise_fraction: float = 0.25) -> str:
     Rules, first match wins, for losses L_0, ..., L_T (at least two):
 
     1. "diverging" if some L_t is NaN or ±inf, or the run ended above where it
-       started (L_T > L_0); also if ``loss`` is a History with ``diverged`` set.
+       started (L_T > L_0 by more than 1 %, :func:`bpcore.train.ended_above`); also if
+       ``loss`` is a History with ``diverged`` set.
     2. "oscillating" if the rises add up to at least ``rise_fraction`` of the
        falls: Σ max(L_t − L_{t−1}, 0) ≥ rise_fraction · Σ max(L_{t−1} − L_t, 0).
        The loss zig-zags on its way down.
@@ -302,7 +304,7 @@ def run_regime(loss, rise_fraction: float = 0.25) -> str:
             f"loss must be a sequence of numbers or a History; got {type(loss).__name__}") from None
     if L.ndim != 1 or L.size < 2:
         raise ValueError(f"loss must be a 1-D sequence of at least two losses; got shape {L.shape}")
-    if not np.all(np.isfinite(L)) or L[-1] > L[0]:
+    if not np.all(np.isfinite(L)) or ended_above(L[0], L[-1]):
         return "diverging"
     d = np.diff(L)
     rises, falls = float(np.sum(d[d > 0])), float(-np.sum(d[d < 0]))

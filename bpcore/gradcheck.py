@@ -79,6 +79,7 @@ from .verdicts import WRONG, EquationCheck, GradCheckReport, advice, judge
 __all__ = [
     "DEFAULT_H",
     "DEFAULT_TOL",
+    "MAX_TOL",
     "STEPS",
     "SAFETY",
     "numerical_gradient",
@@ -95,6 +96,7 @@ __all__ = [
 DEFAULT_H = 1e-5          # the plain finite-difference helpers' step; where h=None starts
 STEPS = (1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)   # the steps h=None may choose from
 DEFAULT_TOL = 1e-7
+MAX_TOL = 1e-2            # tol must be below this
 SAFETY = 4.0              # allowed differences are this many times the estimated error
 ERROR_FLOOR = 1e-12
 
@@ -286,7 +288,7 @@ def _compare(equation, layer, quantity, analytic_fn, numeric, rounding, tol, h, 
         return EquationCheck(equation, layer, quantity, WRONG, float("inf"), h, reason=why,
                              near_kink=near_kink, error=why, numeric=numeric)
     if analytic.shape != numeric.shape:
-        why = f"shape {analytic.shape}, expected {numeric.shape} (check for a missing or extra transpose)"
+        why = f"shape {analytic.shape}, expected {numeric.shape}{_shape_hint(analytic.shape, numeric.shape)}"
         return EquationCheck(equation, layer, quantity, WRONG, float("inf"), h, reason=why,
                              near_kink=near_kink, error=why, analytic=analytic, numeric=numeric)
     u = SAFETY * np.asarray(rounding, dtype=np.float64) * np.ones(numeric.shape)
@@ -305,6 +307,17 @@ def _compare(equation, layer, quantity, analytic_fn, numeric, rounding, tol, h, 
     return EquationCheck(equation, layer, quantity, verdict, err, h, resolution, size, reason, worst,
                          float(analytic[worst]), float(numeric[worst]), elem, near_kink, "",
                          analytic, numeric, allowed)
+
+
+def _shape_hint(got, expected) -> str:
+    """What a wrong shape most likely means, in words (empty if nothing specific)."""
+    if len(got) == len(expected) == 2 and got == expected[::-1]:
+        return " (check for a missing or extra transpose)"
+    if len(expected) == 2 and expected[1] == 1 and got == expected[:1]:
+        return " (the sum over examples lost its column: keep it with keepdims=True)"
+    if len(expected) == 2 and expected[1] == 1 and len(got) == 2 and got[0] == expected[0]:
+        return " (one column per example: sum over the examples, the columns, with keepdims=True)"
+    return " (compare each factor's shape with the equation's)"
 
 
 # --- the checkers ---------------------------------------------------------------------------
@@ -337,7 +350,8 @@ class _Problem:
 
     def __init__(self, net, x, y, cost, h, tol):
         self.h = None if h is None else real_number(h, "h", above=0)
-        self.tol = real_number(tol, "tol", above=0)
+        # below MAX_TOL: a larger tol would let real bugs pass (a factor of 2 differs by 1/3, a sign by 1)
+        self.tol = real_number(tol, "tol", above=0, below=MAX_TOL)
         validate_network(net)
         self.cost = get_cost(cost)
         validate_cost_output(self.cost, net.output)
@@ -393,7 +407,7 @@ def check_equations(
     x : ndarray, shape (n_0, m); y : ndarray, shape (n_L, m)
     cost : str or cost class
     h : float > 0, or None to choose the step per check (module docstring)
-    tol : float > 0, relative differences below tol are never wrong
+    tol : float, 0 < tol < 0.01; relative differences below tol are never wrong
 
     Returns
     -------
@@ -527,7 +541,9 @@ def check_update_step(
                 grad_sum = np.array(getattr(grads, f"grad_{name}")[l], dtype=np.float64)
                 return np.asarray(update_fn(p.copy(), grad_sum, eta, m)) - p
 
-            checks.append(_compare(
-                "update", l, f"{name}^{l}", step, expected, rounding, P.tol, est.h, 0,
-                lambda: "the step is below what finite differences resolve: try a larger h or float64"))
+            def why(est=est, grad_rounding=grad_rounding):
+                return advice(est, grad_rounding, largest_step=STEPS[-1])
+
+            checks.append(_compare("update", l, f"{name}^{l}", step, expected, rounding, P.tol, est.h,
+                                   P.kinks(l, est.h), why))
     return GradCheckReport(checks, P.tol, P.h, P.notes)

@@ -28,7 +28,7 @@ from .update import update
 from .validation import (is_whole_number, real_number, validate_eta, validate_network, validate_rng, validate_x,
                          validate_y, whole_number)
 
-__all__ = ["History", "Epoch", "sgd_epoch", "train_epochs", "train", "end_of_training", "stuck_layer",
+__all__ = ["History", "Epoch", "sgd_epoch", "train_epochs", "train", "end_of_training", "ended_above", "stuck_layer",
            "mean_cost", "accuracy", "predict_labels", "class_labels"]
 
 
@@ -54,6 +54,9 @@ class Epoch:
         For a diverged epoch, why, naming η and a smaller one; else "".
     reason : str
         For a diverged epoch, the bare reason (e.g. "the loss became NaN or infinite"); else "".
+    stuck_at_start : bool
+        True if that reason, a layer with every unit saturated or dead, was already true of
+        the starting weights: not η's doing.
     best_loss : float
         The lowest mean training cost of the run so far, its start included (pass it
         back as ``best_loss`` to continue the run exactly).
@@ -69,6 +72,7 @@ class Epoch:
     message: str = ""
     best_loss: Optional[float] = None
     reason: str = ""
+    stuck_at_start: bool = False
 
 
 @dataclass
@@ -274,6 +278,10 @@ def _chunks(perm, m, column_bytes):
 # numbers that overflow soon after, whatever the loss says at that epoch.
 Z_LIMIT = 1e8
 
+# A run whose last loss is above its first by more than this fraction ended above where it
+# started: it failed. The margin keeps the wobble of SGD at a converged loss from counting.
+RISE_TOLERANCE = 0.01
+
 # A loss that climbs this many times above the best it reached, and above where it
 # started, has left the minimum for good: a bounded cost (cross-entropy at chance is
 # log 2 per example) never rises a million-fold, so a relative climb is the test.
@@ -303,6 +311,11 @@ def _divergence_check(net: Network, x, y, cost):
     if not np.isfinite(loss):
         return loss, "the loss became NaN or infinite", a[-1], z
     return loss, None, a[-1], z
+
+
+def ended_above(first: float, last: float) -> bool:
+    """True if a loss went from ``first`` to ``last`` and ended above it by more than RISE_TOLERANCE (or is NaN)."""
+    return not last <= first * (1 + RISE_TOLERANCE)
 
 
 def stuck_layer(net: Network, z, cost) -> Optional[str]:
@@ -349,6 +362,9 @@ def _validated(net: Network, x, y, cost, eta, m, x_val, y_val) -> _Inputs:
     validate_target(cost, y)
     x, y = np.asfortranarray(x), np.asfortranarray(y)  # once here, not in every sgd_epoch
     m = _batch_size(m, x.shape[1])
+    if (x_val is None) != (y_val is None):
+        given, missing = ("x_val", "y_val") if y_val is None else ("y_val", "x_val")
+        raise ValueError(f"held-out data needs both x_val and y_val; got {given} without {missing}")
     if x_val is not None:
         x_val = validate_x(x_val, net.sizes[0], "x_val")
         y_val = validate_y(y_val, net.sizes[-1], x_val.shape[1], "y_val")
@@ -442,10 +458,10 @@ def _epochs(net, inputs: _Inputs, rng, start_epoch, start_loss, best, climb_fact
             if why is None and loss > start_loss and loss > climb_factor * best:
                 why = (f"the loss climbed to {loss:.3g}, more than {climb_factor:g} times the best it reached "
                        f"({best:.3g}) and above where it started ({start_loss:.3g})")
-            if why is None:
+            if why is None and loss >= start_loss:  # stuck and not better than at the start
                 why = stuck_layer(new_net, z, cost)
         if why is not None and why == stuck_before:
-            yield Epoch(number, net, loss, diverged=True, best_loss=best, reason=why, message=(
+            yield Epoch(number, net, loss, diverged=True, best_loss=best, reason=why, stuck_at_start=True, message=(
                 f"Training cannot proceed: {why}, and it was so before the first epoch (epoch "
                 f"{number - 1}'s weights), so it is not eta's doing. Start from other weights: another "
                 f"seed or initialiser, or smaller weights. The network returned is the one after epoch "
@@ -534,6 +550,9 @@ def train(
     inputs = _validated(net, x, y, cost, eta, m, x_val, y_val)
     if not is_whole_number(epochs) or epochs < 0:
         raise ValueError(f"epochs must be a whole number ≥ 0; got {epochs!r}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function callback(epoch, net, history), or None; got {callback!r} "
+                        f"({type(callback).__name__})")
     climb_factor = real_number(climb_factor, "climb_factor", minimum=1)
     start_loss = mean_cost(net, inputs.x, inputs.y, inputs.cost)
     history = History(eta=inputs.eta, m=inputs.m, start_loss=start_loss)
@@ -553,10 +572,10 @@ def train(
 def end_of_training(history: History, ended: str) -> str:
     """How a run that did not blow up ended: ``ended``, or that it failed (``history.failed`` set).
 
-    A run fails when its last loss is above where it started; the message names
+    A run fails when its last loss is above where it started (:func:`ended_above`); the message names
     η and suggests a smaller one. :func:`train` and the explorer's runs both end here.
     """
-    if not history.loss or not history.loss[-1] > history.start_loss:
+    if not history.loss or not ended_above(history.start_loss, history.loss[-1]):
         return ended
     history.failed = True
     return (f"Training failed: after {history.epochs} epoch(s) with learning rate eta={history.eta:g} "

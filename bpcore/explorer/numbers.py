@@ -340,6 +340,9 @@ def diagnose(run) -> Optional[str]:
         return None
     edge = run.curvature(initial=True).eta_edge
     advice = f" Try a smaller η, e.g. η = {suggest_eta(run.eta, edge):g}."
+    if h.diverged and getattr(run, "blown_at_start", False):
+        return (f"Training cannot proceed: {_blowup(run)}, and it was so at the initial weights, so no η "
+                f"helps. Change the initialiser, the seed or the width, then train again.")
     if h.diverged:
         return (f"Diverging: training blew up in epoch {run.epoch + 1} with η = {run.eta:.3g} ({_blowup(run)})"
                 f"{_edge_clause(run)}. The last finite weights are kept.{advice}")

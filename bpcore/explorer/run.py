@@ -27,7 +27,7 @@ import numpy as np
 from ..curvature import CurvatureMarks, curvature_marks, run_regime
 from ..network import Network
 from ..train import History, end_of_training, mean_cost, train_epochs
-from ..validation import validate_network
+from ..validation import real_number, validate_network, whole_number
 from .settings import SWEEP_ETAS, Data, Settings, checked_etas, make_data, make_network, make_shuffle
 
 __all__ = ["Run", "RunCache", "stream", "SweepResult", "sweep_runs", "iter_lr_sweep", "lr_sweep"]
@@ -83,6 +83,7 @@ class Run:
         self._marks = []  # (network, CurvatureMarks) of net0 and of the last net asked about
         self.blown_loss = None  # the training loss of the epoch that diverged (NaN if it overflowed)
         self.blown_reason = ""  # why it diverged, in bpcore.train's words
+        self.blown_at_start = False  # True if that was already so at the initial weights (not η's doing)
         self.best_loss = self.start_loss  # the lowest training loss so far, which train_epochs continues from
 
     @property
@@ -163,6 +164,7 @@ class Run:
         (which names the epoch of the whole run and η, and suggests a smaller
         one) say what happened, and ``net`` keeps the last finite weights.
         """
+        epochs = whole_number(epochs, "epochs", minimum=0)
         if self.history.diverged or epochs < 1:
             return 0
         d = self.data
@@ -174,6 +176,7 @@ class Run:
             self.history.add(epoch)
             if epoch.diverged:
                 self.blown_loss, self.blown_reason = epoch.loss, epoch.reason
+                self.blown_at_start = epoch.stuck_at_start
                 return done
             self.net, self.best_loss = epoch.net, epoch.best_loss
             done += 1
@@ -211,6 +214,7 @@ def stream(run: Run, tick_seconds: float = 0.05) -> Iterator[Run]:
     goes), so a consumer can draw or handle events between chunks without
     drawing every epoch. The first chunk is one epoch.
     """
+    tick_seconds = real_number(tick_seconds, "tick_seconds", above=0)
     per_epoch = None
     while not run.done:
         k = 1 if per_epoch is None else max(1, int(tick_seconds / max(per_epoch, 1e-6)))
