@@ -3,7 +3,7 @@
 Run it as root from a folder for the hub's own state (its database, cookie
 secret and the list of learners), with the venv of a checkout that has
 requirements.txt and hub/requirements.txt installed and ``npm ci --prefix hub``
-done::
+done (Node.js 22.12 or newer; the README says why)::
 
     cd /srv/bpcore-hub && /opt/bpcore/.venv/bin/jupyterhub -f /opt/bpcore/hub/jupyterhub_config.py
 
@@ -12,8 +12,11 @@ What this file sets (the README's "For a class" says how to change each):
 * Who may log in: the usernames in ``learners.txt`` in the folder the hub starts
   in, one per line (``#`` starts a comment), or in the file that the environment
   variable BPCORE_HUB_LEARNERS names; read at each start, and only they (and
-  admin_users) may log in. Without that file the hub does not start, and says
-  what to create. BPCORE_HUB_LEARNERS=none leaves it to a config of your own
+  admin_users) may log in. The list is checked at login, not at each request:
+  a name taken off it stops new logins only, and a learner already logged in
+  keeps a valid cookie (14 days by default); the README says how to remove
+  someone fully. Without that file the hub does not start, and says what to
+  create. BPCORE_HUB_LEARNERS=none leaves it to a config of your own
   (``allowed_users``, ``allowed_groups``, ``allow_all``).
 * The address: http://127.0.0.1:8000, this machine only. Open it to the class
   over HTTPS only: a TLS proxy in front, or ``bind_url`` with ``ssl_cert`` and
@@ -28,8 +31,9 @@ What this file sets (the README's "For a class" says how to change each):
   never overwrite the learner's files (the same tool start.sh uses).
 * The server opens notebook 00 of that copy; the copy is its root folder.
 * JupyterLab asks no questions (no news, no update checks, extensions
-  read-only) and has no terminals (with a spawner that runs every server as the
-  hub's user, a terminal would be a root shell).
+  read-only) and has no terminals, which the series does not need. That is not
+  a security boundary: a kernel runs shell commands as the same user a terminal
+  would (with a spawner that runs every server as the hub's user, root).
 * Culling: a kernel idle for an hour is shut down, even while its notebook is
   open in a tab (the notebook stays saved; its variables are gone); a server
   with no kernels and no requests for an hour stops itself.
@@ -148,7 +152,7 @@ def warn_if_learners_cannot_run_the_venv(python=sys.executable, root=ROOT, warn=
 _learners = learners_file()
 if _learners is not None:
     c.Authenticator.allowed_users = read_learners(_learners)
-    c.Authenticator.allow_existing_users = False  # the file is the list: a name taken out of it is out
+    c.Authenticator.allow_existing_users = False  # the file is the list: a name taken out of it cannot log in again
     log.info("bpcore class hub: %d learner(s) may log in, from %s", len(c.Authenticator.allowed_users), _learners)
 warn_if_learners_cannot_run_the_venv()
 
