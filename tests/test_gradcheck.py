@@ -351,10 +351,10 @@ def test_a_fixed_h_is_used_everywhere():
     ("h", float("nan"), ValueError, "h must be a finite number > 0; got h=nan"),
     ("h", "1e-5", TypeError, "h must be a number > 0; got '1e-5' (str)"),
     ("h", True, TypeError, "h must be a number > 0; got True (bool)"),
-    ("tol", 0.0, ValueError, "tol must be a finite number > 0 and < 0.01; got tol=0.0"),
-    ("tol", -1e-7, ValueError, "tol must be a finite number > 0 and < 0.01; got tol=-1e-07"),
-    ("tol", None, TypeError, "tol must be a number > 0 and < 0.01; got None (NoneType)"),
-    ("tol", 1.0, ValueError, "tol must be a finite number > 0 and < 0.01; got tol=1.0"),  # a sign flip would pass
+    ("tol", 0.0, ValueError, "tol must be a finite number strictly between 0 and 0.01; got tol=0.0"),
+    ("tol", -1e-7, ValueError, "tol must be a finite number strictly between 0 and 0.01; got tol=-1e-07"),
+    ("tol", None, TypeError, "tol must be a number strictly between 0 and 0.01; got None (NoneType)"),
+    ("tol", 1.0, ValueError, "tol must be a finite number strictly between 0 and 0.01; got tol=1.0"),  # a sign flip would pass
 ])
 def test_h_and_tol_are_validated(fn, name, value, exc, words):
     net, x, y = random_problem(0, "sigmoid", "quadratic", "sigmoid")
