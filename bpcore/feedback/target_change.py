@@ -29,10 +29,9 @@ QUADRATIC = "quadratic"
 
 TARGET_CHANGE = Spec(
     checker="check_target_change_factor", equation="the factor of a new target",
-    formula="BP1 changes δ^L by one factor, and BP2, BP3 and BP4 carry it to every gradient",
+    formula="c = (∂C/∂b^L for y_new) / (∂C/∂b^L for y_old), one output neuron and one example",
     notebook=NOTEBOOK,
-    reference="the ratio of bpcore.backprop.backward's gradients (every ∂C/∂w^l and ∂C/∂b^l) for y_new to "
-              "those for y_old",
+    reference="the ratio of bpcore.backprop.backward's ∂C/∂b^L for y_new to its ∂C/∂b^L for y_old",
     arg_names=("a_out", "y_old", "y_new"), out_names=("factor",), out_shapes=("one number",),
     shape_hint="The factor is one number: the network has one output neuron and the check gives it one "
                "example, so a^L, y_old and y_new are numbers too.",
