@@ -38,7 +38,7 @@ def _restored(case):
 
 NUMERICAL_GRADIENT = Spec(
     checker="check_numerical_gradient", equation="central difference",
-    formula="∂f/∂p_i ≈ (f(p + h e_i) − f(p − h e_i)) / 2h",
+    formula="∂f/∂p_r ≈ (f(p + h e_r) − f(p − h e_r)) / 2h",
     notebook="05_gradient_checking.ipynb", reference="bpcore.gradcheck.numerical_gradient",
     arg_names=("f", "p", "h"), out_names=("grad",), out_shapes=("the shape of p",),
     shape_hint="grad has the shape of p: one derivative per element, each from perturbing that element alone.",
@@ -46,7 +46,7 @@ NUMERICAL_GRADIENT = Spec(
 
 
 def _one_sided(case, step):
-    """The slipped one-sided difference (f(p + step e_i) − f(p)) / step: forward (h) or backward (−h)."""
+    """The slipped one-sided difference (f(p + step e_r) − f(p)) / step: forward (h) or backward (−h)."""
     f, p, _ = case.args
     f0 = f()
     grad = np.zeros(p.shape)
@@ -76,19 +76,19 @@ def _all_at_once(case):
 
 NUMERICAL_GRADIENT_SLIPS = [
     Slip(id="forward_difference", variant=lambda c: _one_sided(c, c.args[2]),
-         explain="Your result equals the forward difference (f(p + h e_i) − f(p))/h. Its error shrinks "
-                 "like h; the central difference, from the two points p ± h e_i, is accurate to h², far "
+         explain="Your result equals the forward difference (f(p + h e_r) − f(p))/h. Its error shrinks "
+                 "like h; the central difference, from the two points p ± h e_r, is accurate to h², far "
                  "better for the same h (section 1)."),
     Slip(id="backward_difference", variant=lambda c: _one_sided(c, -c.args[2]),
-         explain="Your result equals the backward difference (f(p) − f(p − h e_i))/h, one-sided like the "
+         explain="Your result equals the backward difference (f(p) − f(p − h e_r))/h, one-sided like the "
                  "forward one: its error shrinks like h. The central difference, from the two points "
-                 "p ± h e_i, is accurate to h² (section 1)."),
+                 "p ± h e_r, is accurate to h² (section 1)."),
     Slip(id="missing_factor_2", variant=lambda c: 2 * c.expected[0],
-         explain="Your result is twice the central difference: the two points p + h e_i and p − h e_i "
+         explain="Your result is twice the central difference: the two points p + h e_r and p − h e_r "
                  "are 2h apart, and the slope is the change in f divided by that distance."),
     Slip(id="wrong_sign", variant=lambda c: -c.expected[0],
-         explain="Your result has the wrong sign: a slope is the value at the right, p + h e_i, minus "
-                 "the value at the left, p − h e_i, over the distance between them."),
+         explain="Your result has the wrong sign: a slope is the value at the right, p + h e_r, minus "
+                 "the value at the left, p − h e_r, over the distance between them."),
     Slip(id="perturbed_all_at_once", variant=_all_at_once,
          explain="Every element of your result is the same number: you perturbed all of p at once, "
                  "which measures the slope along the diagonal direction (1, 1, ..., 1). Perturb one "
@@ -140,7 +140,7 @@ def _restored_when_f_raises(fn, case):
 
 
 def check_numerical_gradient(fn) -> Feedback:
-    """Check a central-difference gradient: ∂f/∂p_i ≈ (f(p + h e_i) − f(p − h e_i)) / 2h.
+    """Check a central-difference gradient: ∂f/∂p_r ≈ (f(p + h e_r) − f(p − h e_r)) / 2h.
 
     Parameters
     ----------

@@ -44,11 +44,14 @@ def _run_all(fn, spec: Spec, cases: list, normalise):
 
 VERDICT = Spec(
     checker="check_gradient_verdict", equation="three verdicts",
-    formula="wrong where |g − g_num| > u + tol·(|g| + |g_num|) (cannot tell near a kink), else cannot tell "
-            "if ‖g_num‖ ≤ ‖u‖, else agrees",
+    formula="'agrees', 'wrong' or 'cannot tell', judged as bpcore's checkers judge",
     notebook="05_gradient_checking.ipynb", reference="bpcore.verdicts.judge",
     arg_names=("g", "g_num", "u", "near_kink", "tol"), out_names=("verdict",),
     out_shapes=("one of 'agrees', 'wrong', 'cannot tell'",))
+
+#: The rule, shown only once the learner's verdicts are right (the exercise asks for its order).
+RULE = ("wrong where |g − g_num| > u + tol·(|g| + |g_num|) (cannot tell near a kink), else cannot tell "
+        "if ‖g_num‖ ≤ ‖u‖, else agrees")
 
 _VERDICTS = (AGREES, WRONG, CANNOT_TELL)
 TOL = 1e-7
@@ -212,7 +215,9 @@ def check_gradient_verdict(fn) -> Feedback:
     answers = dict(zip((c.label for c in cases), got))
     if all(answers[c.label] == c.expected[0] for c in cases):
         return passed(VERDICT, f"Your verdicts match bpcore's in {len(cases)} test cases: "
-                      + "; ".join(f"{c.label}: {c.expected[0]}" for c in cases) + ".")
+                      + "; ".join(c.label for c in cases) + ".",
+                      "The verdicts, in that order: " + ", ".join(c.expected[0] for c in cases)
+                      + f". The rule: {RULE}.")
     slip = recognise(VERDICT_SLIPS, cases, lambda case, v: v == answers[case.label])
     if slip is not None:
         return failed(VERDICT, slip.id, slip.explain)
@@ -225,7 +230,7 @@ def check_gradient_verdict(fn) -> Feedback:
 
 STEP = Spec(
     checker="check_step_choice", equation="step choice",
-    formula="the h of steps with the smallest estimated error, round-off noise/h plus truncation |g(2h) − g(h)|/3",
+    formula="the h of steps with the smallest estimated error, round-off plus truncation",
     notebook="05_gradient_checking.ipynb", reference="the estimate of section 3",
     arg_names=("g", "noise", "steps"), out_names=("h",), out_shapes=("one of the steps",))
 
@@ -343,7 +348,9 @@ def check_step_choice(fn) -> Feedback:
 
     if all(same(answers[c.label], c.expected[0]) for c in cases):
         return passed(STEP, f"Your steps match in {len(cases)} test cases: "
-                      + "; ".join(f"{c.label}: h = {c.expected[0]:.0e}" for c in cases) + ".")
+                      + "; ".join(c.label for c in cases) + ".",
+                      "The steps, in that order: " + ", ".join(f"h = {c.expected[0]:.0e}" for c in cases)
+                      + ", each the smallest of noise/h + |g(2h) − g(h)|/3.")
     slip = recognise(STEP_SLIPS, cases, lambda case, v: same(v, answers[case.label]))
     if slip is not None:
         return failed(STEP, slip.id, slip.explain)

@@ -46,6 +46,11 @@ def test_correct_verdicts_pass(fn):
     result = check_gradient_verdict(fn)
     assert_passes(result, "three verdicts")
     assert "match bpcore's in 7 test cases" in result.message
+    promised, rule = result.message.splitlines()[:2], result.message.splitlines()[2]
+    assert rule.startswith("The verdicts, in that order: agrees, cannot tell, agrees, wrong, wrong, cannot tell, "
+                           "wrong. The rule: wrong where"), rule
+    # the lines the notebook promises before the exercise give neither a verdict nor the rule's order away
+    assert not any(v in line for line in promised for v in (": agrees", ": wrong", ": cannot tell", "‖g_num‖ ≤")), promised
 
 
 VERDICT_CASES = [
@@ -111,7 +116,10 @@ def choose_in_a_loop(g, noise, steps):
 def test_correct_step_choice_passes(fn):
     result = check_step_choice(fn)
     assert_passes(result, "step choice")
-    assert "float32: h = 1e-02" in result.message and "h = 1e-06" in result.message
+    shown_first, steps = result.message.splitlines()[:2], result.message.splitlines()[2]
+    assert steps.startswith("The steps, in that order: h = 1e-04, h = 1e-02, h = 1e-02, h = 1e-06"), steps
+    # the lines the notebook promises before the exercise give neither a step nor the estimate away
+    assert not any("1e-0" in line or "noise/h" in line or "/3" in line for line in shown_first), shown_first
 
 
 STEP_CASES = [
