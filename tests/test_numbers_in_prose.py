@@ -55,6 +55,8 @@ STATED = [  # (notebook, what the prose says, what a cell prints)
     ("03_backpropagating_the_error_bp2.ipynb",
      "the fitted slopes of the multiply-adds are 1.02 for backprop and 1.95 for finite differences",
      "multiply-adds per gradient, fitted slopes (P ≥ 96): backprop 1.02, finite differences 1.95"),
+    ("03_backpropagating_the_error_bp2.ipynb", "Counted in multiply-adds, the fitted slopes are 1.02 and 1.95",
+     "multiply-adds per gradient, fitted slopes (P ≥ 96): backprop 1.02, finite differences 1.95"),
     ("03_backpropagating_the_error_bp2.ipynb",
      "At 768 parameters finite differences do 261 times the multiply-adds of backprop",
      "at P = 768: backprop 17190, finite differences 4492800 multiply-adds (261 times as many)"),
