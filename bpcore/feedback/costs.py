@@ -51,7 +51,7 @@ def _softmax_cases(seed: int) -> list:
 # --------------------------------------------------------------------------- δ^L = a^L − y
 
 SOFTMAX_DELTA = Spec(
-    checker="check_softmax_delta", equation="BP1 (softmax)", formula="δ^L = J^T C'(a^L) = a^L − y",
+    checker="check_softmax_delta", equation="BP1 (softmax)", formula="δ^L = J^T C'(a^L), simplified for a one-hot y",
     notebook=NOTEBOOK, reference="bpcore.backprop.output_error (cost='softmax_cross_entropy')",
     arg_names=("z_L", "a_L", "y"), out_names=("delta_L",), out_shapes=("(K, m), like z_L",),
     shape_hint=_SHAPE_HINT, fd_what="finite differences of the softmax cross-entropy C = Σ_x C_x "
@@ -68,7 +68,7 @@ def _dC_da(c):
 
 _ELEMENTWISE = ("Softmax is not elementwise: every a_i depends on every z_j, so there is no vector "
                 "σ'(z^L) to multiply by. The chain rule through the whole Jacobian J = diag(a) − a a^T "
-                "gives δ^L = a^L − y, with nothing left to multiply (section 4).")
+                "gives δ^L = a^L − y for a one-hot y, with nothing left to multiply.")
 
 SOFTMAX_DELTA_SLIPS = [
     Slip(id="softmax_elementwise", variant=lambda c: _a_minus_y(c) * c.args[1] * (1 - c.args[1]),

@@ -141,9 +141,9 @@ def check_xavier_init(fn) -> Feedback:
 
 DELTA_BOUND = Spec(
     checker="check_delta_bound", equation="Bound on δ^1",
-    formula="‖δ^1‖ ≤ 4^{−(L−1)} ‖w^2‖_F ‖w^3‖_F ⋯ ‖w^L‖_F ‖δ^L‖",
+    formula="‖δ^1‖ ≤ B ‖δ^L‖, the one-layer bound ‖δ^l‖ ≤ ¼ ‖w^{l+1}‖_F ‖δ^{l+1}‖ chained from δ^L down to δ^1",
     notebook="09_initialisation_and_depth.ipynb",
-    reference="4^{−(L−1)} ‖w^2‖_F ⋯ ‖w^L‖_F",
+    reference="bpcore's chained bound B",
     arg_names=("net",), out_names=("bound",), out_shapes=("one number",))
 
 BOUND_NETWORKS = (((2, 16, 1), "normal"), ((3, 5, 4, 2), "lecun"), ((2, 8, 8, 8, 1), "xavier"))
