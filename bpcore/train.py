@@ -326,9 +326,10 @@ def stuck_layer(net: Network, z, cost) -> Optional[str]:
     The output layer counts only where δ^L carries σ'(z^L) (the quadratic cost).
     ``z`` is the forward pass's list z[1..L].
     """
+    quadratic = get_cost(cost).name == "quadratic"
     for l in range(1, net.L + 1):
         sigma = net.sigma(l)
-        if not sigma.elementwise or (l == net.L and get_cost(cost).name != "quadratic"):
+        if not sigma.elementwise or (l == net.L and not quadratic):
             continue
         if not np.any(sigma.prime(z[l])):
             state = ("dead (z ≤ 0 for every example)" if sigma.kinks else

@@ -340,7 +340,7 @@ def diagnose(run) -> Optional[str]:
         return None
     edge = run.curvature(initial=True).eta_edge
     advice = f" Try a smaller η, e.g. η = {suggest_eta(run.eta, edge):g}."
-    if h.diverged and getattr(run, "blown_at_start", False):
+    if h.diverged and run.blown_at_start:
         return (f"Training cannot proceed: {_blowup(run)}, and it was so at the initial weights, so no η "
                 f"helps. Change the initialiser, the seed or the width, then train again.")
     if h.diverged:
