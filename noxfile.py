@@ -4,8 +4,9 @@ Each ``tests-X.Y`` session makes a fresh venv with that interpreter, installs
 requirements.txt (exact pins; environment markers where a version needs other
 pins) and runs the unit tests and every notebook under strict nbval, exactly as
 the main run does. The tests that start servers or a browser (browser, handouts,
-JupyterHub, start.sh) and the nbgrader round trips run once, on the main version, in
-``.venv/bin/pytest``.
+JupyterHub, start.sh), the nbgrader round trips and the gradient checker's seeded
+sweep (most of the unit tests' time) run once, on the main version, in
+``.venv/bin/pytest``; every version runs the rest of the checker's tests.
 
     .venv/bin/nox -l                   # the sessions
     .venv/bin/nox -s tests-3.10        # one version (its interpreter must be on PATH)
@@ -24,6 +25,7 @@ MAIN_PYTHON_ONLY = [
     "tests/handouts",                        # PDFs in Chromium, and nbgrader (requirements-dev.txt)
     "tests/test_hub.py",
     "tests/test_start_sh.py",
+    "tests/test_gradcheck_sweep.py",         # the checker's seeded sweep, pure float64 arithmetic: once is enough
 ]
 
 nox.options.default_venv_backend = "venv"

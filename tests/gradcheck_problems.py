@@ -137,10 +137,15 @@ def trained(name, seed=0):
     return net, x, y, cost
 
 
-def write_to_terminal(request, text):
-    """Write ``text`` to the terminal even when output is captured (for measured figures)."""
-    capman = request.config.pluginmanager.getplugin("capturemanager")
-    reporter = request.config.pluginmanager.getplugin("terminalreporter")
-    with capman.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_line(text)
+
+def count_verdicts(tally, family, reports, networks=1):
+    """Add ``reports`` (and ``networks``) to ``family`` of the session's ``tally`` (tests/conftest.py)."""
+    tally[family]["networks"] += networks
+    for r in reports:
+        tally[family]["reports"] += 1
+        tally[family].update(c.verdict for c in r.checks)
+
+
+def no_wrong(reports, where):
+    for r in reports:
+        assert not r.failures, f"{where}\n{r.summary()}"

@@ -29,6 +29,7 @@ from bpcore.costs import (
     validate_target,
 )
 from bpcore.gradcheck import numerical_gradient
+from tests.measured import report
 
 
 @pytest.fixture(scope="session")
@@ -40,11 +41,7 @@ def worst_value_errors(request):
         return
     text = "worst relative error of the cost value against a 60-digit reference, |z| ≤ 700:\n" + "\n".join(
         f"  {name:<22} {err:.2e}" for name, err in worst.items())
-    capman = request.config.pluginmanager.getplugin("capturemanager")
-    reporter = request.config.pluginmanager.getplugin("terminalreporter")
-    with capman.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_line(text)
+    report(request, text)
 
 
 def test_quadratic_value_is_half_squared_error_summed_over_columns():

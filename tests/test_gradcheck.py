@@ -1,19 +1,16 @@
 """The gradient checker never calls correct code wrong, and knows what it can resolve.
 
 Measured, seeded, with no redraws (every problem is a function of its seed,
-see ``gradcheck_problems.py``):
-
-* the README example, deep narrow LeCun sigmoid nets (up to 14 hidden layers),
-  saturated outputs, trained networks, networks at an exact minimum (y = a^L, and
-  nets trained until the cost is rounding);
-* 1,000 random architectures (depth 1–3, widths 1–3, m 1–2, four initialisers)
-  × every activation/cost pair bpcore supports (5 hidden activations × 7
-  cost/output pairs), through ``check_equations``; the first 50 of them through
-  ``check_backward`` and ``check_update_step`` too.
+see ``gradcheck_problems.py``): the README example, deep narrow LeCun sigmoid
+nets (up to 14 hidden layers), saturated outputs, trained networks, and nets
+trained until the cost is rounding. The seeded sweep over random architectures
+× every activation/cost pair, at exact minima and at large fixed h, is in
+``test_gradcheck_sweep.py``.
 
 The number of correct networks checked and the number of "wrong" verdicts on
 them (asserted: 0) are written to the terminal at the end of the session
-(``correct networks checked ...``), with the count of each verdict.
+(``correct networks checked ...``, the ``tally`` fixture of ``tests/conftest.py``),
+with the count of each verdict.
 
 Also here: the finite-difference error estimate against the actual error, the
 choice of h, the "cannot tell" verdict, ReLU kinks, float32, the helpers, the
@@ -21,7 +18,6 @@ report, and the validation of h and tol. Planted bugs are in
 ``test_planted_bugs.py``.
 """
 
-import collections
 import re
 
 import numpy as np
@@ -43,56 +39,19 @@ from bpcore.gradcheck import (
     total_cost,
 )
 from bpcore.verdicts import AGREES, CANNOT_TELL, WRONG, EquationCheck, GradCheckReport
+from tests.measured import report
 from tests.gradcheck_problems import (
-    COST_OUTPUT,
-    HIDDEN,
-    PAIR_IDS,
     PAIRS,
     TRAINING_RECIPES,
-    architecture,
     at_minimum,
+    count_verdicts,
     deep_narrow,
+    no_wrong,
     random_problem,
     saturated,
     trained,
     trained_to_zero,
-    write_to_terminal,
 )
-
-ARCHITECTURES = 1000         # random architectures in the big sweep, each with every pair
-END_TO_END_ARCHITECTURES = 50
-LARGE_H_ARCHITECTURES = 10  # architectures per pair checked at h = 0.1, 1 and 10
-AT_MINIMUM = 20              # architectures per pair checked at an exact minimum
-
-
-@pytest.fixture(scope="session")
-def tally(request):
-    """{family: Counter of verdicts and reports}, written to the terminal at session end."""
-    counts = collections.defaultdict(collections.Counter)
-    yield counts
-    if not counts:
-        return
-    lines = ["correct networks checked, and the verdicts on them (a 'wrong' would be a false alarm):"]
-    for family, c in counts.items():
-        lines.append(f"  {family:<34} {c['networks']:6d} networks, {c['reports']:6d} reports: "
-                     f"{c[WRONG]} wrong, {c[AGREES]} agree, {c[CANNOT_TELL]} cannot tell")
-    total = sum(c["networks"] for c in counts.values())
-    wrong = sum(c[WRONG] for c in counts.values())
-    lines.append(f"  total: {total} correct networks, {wrong} false 'wrong' verdicts")
-    write_to_terminal(request, "\n".join(lines))
-
-
-def _count(tally, family, reports, networks=1):
-    tally[family]["networks"] += networks
-    for r in reports:
-        tally[family]["reports"] += 1
-        tally[family].update(c.verdict for c in r.checks)
-
-
-def _no_wrong(reports, where):
-    for r in reports:
-        assert not r.failures, f"{where}\n{r.summary()}"
-
 
 # --- correct code is never called wrong -----------------------------------------------------
 
@@ -115,8 +74,8 @@ def test_readme_example_agrees_everywhere(tally):
     assert all(r.passed for r in others)
     # the step the old checker used everywhere, h = 1e-6: not wrong either (it cried wolf on BP1, BP2, BP4)
     fixed = bp.check_equations(net, x[:, :3], y[:, :3], "cross_entropy", h=1e-6)
-    _no_wrong([fixed], "h=1e-6")
-    _count(tally, "README example", [report, fixed] + others)
+    no_wrong([fixed], "h=1e-6")
+    count_verdicts(tally, "README example", [report, fixed] + others)
 
 
 @pytest.mark.parametrize("hidden_layers", [2, 6, 10, 14])
@@ -125,12 +84,12 @@ def test_deep_narrow_sigmoid_nets(hidden_layers, cost, tally):
     """Gradients shrink by σ' ≤ 1/4 per layer; the early layers' are tiny next to C."""
     net, x, y = deep_narrow(hidden_layers, cost, m=2)
     report = check_equations(net, x, y, cost)
-    _no_wrong([report], f"{hidden_layers} hidden layers, {cost}")
+    no_wrong([report], f"{hidden_layers} hidden layers, {cost}")
     # and the checker still resolves them: a larger h where round-off would swamp the tiny gradients
     assert report.passed, report.summary()
     bp2_first = next(c for c in report.checks if c.equation == "BP2" and c.layer == 1)
     assert bp2_first.size > bp2_first.resolution
-    _count(tally, "deep narrow sigmoid (2-14 hidden)", [report])
+    count_verdicts(tally, "deep narrow sigmoid (2-14 hidden)", [report])
 
 
 @pytest.mark.parametrize("z_scale", [10, 30, 100, 300])
@@ -140,12 +99,12 @@ def test_saturated_outputs(z_scale, cost, tally):
     z_L = forward(net, x)[0][-1]
     assert np.max(np.abs(z_L)) > z_scale / 3
     reports = [check_equations(net, x, y, cost), check_backward(net, x, y, cost)]
-    _no_wrong(reports, f"|z^L| ~ {z_scale}, {cost}")
+    no_wrong(reports, f"|z^L| ~ {z_scale}, {cost}")
     bp1 = reports[0].checks[0]
     if cost != "quadratic":
         # the cost is exact from z^L, so δ^L = a − y is checked even where σ(z) rounds to 0 or 1
         assert bp1.verdict == AGREES, bp1.describe()
-    _count(tally, "saturated outputs (|z^L| 10-300)", reports)
+    count_verdicts(tally, "saturated outputs (|z^L| 10-300)", reports)
 
 
 def test_a_fully_saturated_quadratic_output_cannot_be_checked():
@@ -169,22 +128,9 @@ def test_trained_networks(name, tally):
     for m in (1, 3, 8):
         reports += [check_equations(net, x[:, :m], y[:, :m], cost), check_backward(net, x[:, :m], y[:, :m], cost),
                     check_update_step(net, x[:, :m], y[:, :m], cost)]
-    _no_wrong(reports, name)
+    no_wrong(reports, name)
     assert sum(r.passed for r in reports) >= len(reports) - 1
-    _count(tally, "trained networks (m = 1, 3, 8)", reports, networks=3)
-
-
-@pytest.mark.parametrize("hidden, cost, output", PAIRS, ids=PAIR_IDS)
-def test_an_exact_minimum_is_never_wrong(hidden, cost, output, tally):
-    """y = a^L: every gradient is 0, and both sides compute rounding (the forward pass's, mostly)."""
-    reports = []
-    for seed in range(AT_MINIMUM):
-        net, x, y = at_minimum(seed, hidden, cost, output)
-        for fn in (check_equations, check_backward, check_update_step):
-            report = fn(net, x, y, cost)
-            assert not report.failures, f"{fn.__name__}, seed {seed}, sizes {net.sizes}\n{report.summary()}"
-            reports.append(report)
-    _count(tally, "exact minimum (y = a^L)", reports, networks=AT_MINIMUM)
+    count_verdicts(tally, "trained networks (m = 1, 3, 8)", reports, networks=3)
 
 
 @pytest.mark.parametrize("hidden", ["sigmoid", "tanh", "relu"])
@@ -197,21 +143,7 @@ def test_networks_trained_until_the_cost_is_rounding(hidden, tally):
             report = fn(net, x, y)
             assert not report.failures, f"{fn.__name__}, seed {seed}\n{report.summary()}"
             reports.append(report)
-    _count(tally, "trained until C is rounding", reports, networks=3)
-
-
-@pytest.mark.parametrize("hidden, cost, output", PAIRS, ids=PAIR_IDS)
-def test_a_large_fixed_h_is_never_wrong(hidden, cost, output, tally):
-    """Beyond the steps the checker chooses from, the truncation error cannot be estimated from
-    a few points; wherever the cost is not exactly a parabola the verdict is "cannot tell"."""
-    reports = []
-    for seed in range(LARGE_H_ARCHITECTURES):
-        net, x, y = random_problem(seed, hidden, cost, output)
-        for h in (0.1, 1.0, 10.0):
-            report = check_equations(net, x, y, cost, h=h)
-            assert not report.failures, f"h {h}, seed {seed}, sizes {net.sizes}\n{report.summary()}"
-            reports.append(report)
-    _count(tally, "large fixed h (0.1, 1, 10)", reports, networks=LARGE_H_ARCHITECTURES)
+    count_verdicts(tally, "trained until C is rounding", reports, networks=3)
 
 
 def test_a_large_h_says_it_is_too_large():
@@ -229,34 +161,6 @@ def test_at_a_minimum_the_checker_says_no_step_can_resolve_it():
     undecided = [c for c in report.checks if c.verdict == CANNOT_TELL]
     assert report.failures == [] and undecided
     assert any("which no step h changes" in c.reason for c in undecided), report.summary()
-
-
-@pytest.mark.parametrize("hidden, cost, output", PAIRS, ids=PAIR_IDS)
-def test_random_architectures(hidden, cost, output, tally):
-    """Each pair on the same 1,000 seeded architectures; the first 50 end to end too."""
-    reports = []
-    for seed in range(ARCHITECTURES):
-        net, x, y = random_problem(seed, hidden, cost, output)
-        report = check_equations(net, x, y, cost)
-        assert not report.failures, f"seed {seed}, sizes {net.sizes}, m {x.shape[1]}\n{report.summary()}"
-        reports.append(report)
-        if seed < END_TO_END_ARCHITECTURES:
-            more = [check_backward(net, x, y, cost), check_update_step(net, x, y, cost)]
-            _no_wrong(more, f"seed {seed}, sizes {net.sizes}")
-            reports += more
-    _count(tally, "random architectures x pairs", reports, networks=ARCHITECTURES)
-    # most checks are decided: "cannot tell" is for gradients that really are ~0 (dead units)
-    verdicts = collections.Counter(c.verdict for r in reports for c in r.checks)
-    assert verdicts[AGREES] > 0.5 * sum(verdicts.values())
-
-
-def test_the_sweep_covers_every_pair_and_shape():
-    assert len(PAIRS) == len(HIDDEN) * len(COST_OUTPUT) == 35
-    assert {c for _, c, _ in PAIRS} == {"quadratic", "cross_entropy", "softmax_cross_entropy"}
-    shapes = [architecture(s) for s in range(ARCHITECTURES)]
-    assert {len(s) - 1 for s, _, _ in shapes} == {1, 2, 3}
-    assert {m for _, m, _ in shapes} == {1, 2}
-    assert {i for _, _, i in shapes} == {"lecun", "xavier", "normal", "he"}
 
 
 # --- the resolution -----------------------------------------------------------------------------
@@ -279,7 +183,7 @@ def test_estimated_error_bounds_the_actual_finite_difference_error(request):
                     ratio = np.max(np.abs(est.value - exact) / np.maximum(est.error, 1e-300))
                     if ratio > worst:
                         worst, where = ratio, f"{hidden}/{cost}/{output} seed {seed} layer {l} h {est.h:g}"
-    write_to_terminal(request, f"finite-difference error / its estimate, worst over 30 x 35 networks: "
+    report(request, f"finite-difference error / its estimate, worst over 30 x 35 networks: "
                                f"{worst:.2f} ({where}); the verdict allows {SAFETY:g}x")
     assert worst <= SAFETY / 2
 

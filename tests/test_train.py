@@ -27,6 +27,7 @@ from bpcore import (
 from bpcore import datasets
 from bpcore.costs import QuadraticCost, get_cost
 from bpcore.train import sgd_epoch
+from tests.measured import report
 
 
 @pytest.fixture(scope="session")
@@ -39,11 +40,7 @@ def training_runs(request):
     lines = ["training runs (final training accuracy, wall-clock seconds):"]
     lines += [f"  {name:<8} {acc:7.2%}  {secs:5.2f} s" for name, (acc, secs) in runs.items()]
     lines.append(f"  total    {sum(s for _, s in runs.values()):5.2f} s")
-    capman = request.config.pluginmanager.getplugin("capturemanager")
-    reporter = request.config.pluginmanager.getplugin("terminalreporter")
-    with capman.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_line("\n".join(lines))
+    report(request, "\n".join(lines))
 
 
 RECIPES = {

@@ -92,9 +92,18 @@ def load_course_config(course: Path):
     return PyFileConfigLoader(CONFIG_NAME, path=str(course)).load_config()
 
 
-def round_trip(course: Path, stems, submissions, monkeypatch) -> dict:
+def validate_source(course: Path, stem: str):
+    """``nbgrader validate`` on the instructor's source of ``stem``: what fails ({} when it passes)."""
+    nbgrader_or_skip()
+    from nbgrader.validator import Validator
+
+    return Validator(config=load_course_config(course)).validate(str(course / assignment_path(stem)))
+
+
+def round_trip(course: Path, stems, submissions, monkeypatch, source=True) -> dict:
     """Run the round trip on the course folder ``course``; ``submissions`` maps a student to
-    {stem: answers} (see :func:`submit`). Returns {"validate": {stem: (source, release, invert)},
+    {stem: answers} (see :func:`submit`); ``source=False`` leaves out the validation of the
+    source (None in the result). Returns {"validate": {stem: (source, release, invert)},
     "scores": {(student, stem): {grade_id: score}}, "max": {stem: max score}, "seconds": ...}.
 
     Manually graded answers get full marks by hand where the student filled them in, as an
@@ -104,7 +113,6 @@ def round_trip(course: Path, stems, submissions, monkeypatch) -> dict:
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from nbgrader.validator import Validator
 
     # a new gradebook runs the `alembic` script of this environment
     monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
@@ -119,7 +127,7 @@ def round_trip(course: Path, stems, submissions, monkeypatch) -> dict:
         once = _validator_once(cfg)
         plain = once.validate(str(release))
         once.invert = True
-        out["validate"][stem] = (Validator(config=cfg).validate(str(course / assignment_path(stem))),
+        out["validate"][stem] = (validate_source(course, stem) if source else None,
                                  plain, once.validate(str(release)))
     for student, answers_by_stem in submissions.items():
         for stem, answers in answers_by_stem.items():
