@@ -207,22 +207,23 @@ class RunCache:
         return self._made[kind][1]
 
 
-def stream(run: Run, tick_seconds: float = 0.05) -> Iterator[Run]:
+def stream(run: Run, tick_seconds: float = 0.05, clock=time.perf_counter) -> Iterator[Run]:
     """Advance ``run`` to ``run.target`` epochs, yielding the run after each chunk.
 
-    Chunks are sized so that each takes about ``tick_seconds`` (measured as it
-    goes), so a consumer can draw or handle events between chunks without
-    drawing every epoch. The first chunk is one epoch.
+    Chunks are sized so that each takes about ``tick_seconds`` (measured with
+    ``clock()`` as it goes: the last chunk's seconds per epoch), so a consumer can
+    draw or handle events between chunks without drawing every epoch. The first
+    chunk is one epoch.
     """
     tick_seconds = real_number(tick_seconds, "tick_seconds", above=0)
     per_epoch = None
     while not run.done:
         k = 1 if per_epoch is None else max(1, int(tick_seconds / max(per_epoch, 1e-6)))
         k = min(k, run.target - run.epoch)
-        t0 = time.perf_counter()
+        t0 = clock()
         done = run.advance(k)
         if done:
-            per_epoch = (time.perf_counter() - t0) / done
+            per_epoch = (clock() - t0) / done
         yield run
 
 
