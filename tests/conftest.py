@@ -9,7 +9,7 @@ def pytest_configure(config):
     measured.start(config)
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(trylast=True)  # after the session's teardowns, where fixtures report
 def pytest_sessionfinish(session):
     measured.send_from_worker(session.config)
 

@@ -29,7 +29,7 @@ from bpcore.costs import (
     validate_target,
 )
 from bpcore.gradcheck import numerical_gradient
-from tests.measured import report
+from tests import measured
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +41,7 @@ def worst_value_errors(request):
         return
     text = "worst relative error of the cost value against a 60-digit reference, |z| ≤ 700:\n" + "\n".join(
         f"  {name:<22} {err:.2e}" for name, err in worst.items())
-    report(request, text)
+    measured.report(request, text)
 
 
 def test_quadratic_value_is_half_squared_error_summed_over_columns():

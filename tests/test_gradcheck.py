@@ -39,7 +39,7 @@ from bpcore.gradcheck import (
     total_cost,
 )
 from bpcore.verdicts import AGREES, CANNOT_TELL, WRONG, EquationCheck, GradCheckReport
-from tests.measured import report
+from tests import measured
 from tests.gradcheck_problems import (
     PAIRS,
     TRAINING_RECIPES,
@@ -183,8 +183,8 @@ def test_estimated_error_bounds_the_actual_finite_difference_error(request):
                     ratio = np.max(np.abs(est.value - exact) / np.maximum(est.error, 1e-300))
                     if ratio > worst:
                         worst, where = ratio, f"{hidden}/{cost}/{output} seed {seed} layer {l} h {est.h:g}"
-    report(request, f"finite-difference error / its estimate, worst over 30 x 35 networks: "
-                               f"{worst:.2f} ({where}); the verdict allows {SAFETY:g}x")
+    measured.report(request, f"finite-difference error / its estimate, worst over 30 x 35 networks: "
+                             f"{worst:.2f} ({where}); the verdict allows {SAFETY:g}x")
     assert worst <= SAFETY / 2
 
 

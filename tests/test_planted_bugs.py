@@ -29,7 +29,7 @@ from bpcore.backprop import Gradients
 from bpcore.costs import get_cost
 from bpcore.update import update_parameter
 from tests.gradcheck_problems import PAIRS, random_problem
-from tests.measured import report
+from tests import measured
 
 # --- correct and buggy equations, with bpcore's signatures -----------------------
 
@@ -342,7 +342,7 @@ def detection(request):
     for name, c in stats.items():
         rate = c["caught"] / c["beyond"] if c["beyond"] else float("nan")
         lines.append(f"  {name:<28} {c['caught']:4d} / {c['beyond']:4d} = {rate:7.2%}   ({c['tried']} tried)")
-    report(request, "\n".join(lines))
+    measured.report(request, "\n".join(lines))
 
 
 @pytest.mark.parametrize("hidden, cost, output", PAIRS, ids=[f"{h}-{c}-{o}" for h, c, o in PAIRS])

@@ -27,7 +27,7 @@ from bpcore import (
 from bpcore import datasets
 from bpcore.costs import QuadraticCost, get_cost
 from bpcore.train import sgd_epoch
-from tests.measured import report
+from tests import measured
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +40,7 @@ def training_runs(request):
     lines = ["training runs (final training accuracy, wall-clock seconds):"]
     lines += [f"  {name:<8} {acc:7.2%}  {secs:5.2f} s" for name, (acc, secs) in runs.items()]
     lines.append(f"  total    {sum(s for _, s in runs.values()):5.2f} s")
-    report(request, "\n".join(lines))
+    measured.report(request, "\n".join(lines))
 
 
 RECIPES = {

@@ -29,6 +29,7 @@ from bpcore.handouts.series import NOTEBOOK_LINK_RE, cell_source, notebook_paths
 from tests.handouts.grading_support import (SOLUTIONS, UNTOUCHED, load_course_config, nbgrader_cells,
                                             nbgrader_or_skip, round_trip, solution_answers)
 from tests.handouts.support import FIXTURES, read_sample
+from tests import measured
 
 # nbgrader's ORM warns on the first autograde of a submission (harmless; see the notes on nbgrader)
 pytestmark = pytest.mark.filterwarnings("ignore:Object of type <Submitted")
@@ -194,7 +195,7 @@ WRONG = "def my_weight_gradient(delta_l, a_prev):\n    return delta_l @ a_prev.T
 
 
 @pytest.fixture(scope="module")
-def graded(built_course, tmp_path_factory):
+def graded(built_course, tmp_path_factory, request):
     nbgrader_or_skip()
     work = tmp_path_factory.mktemp("course") / COURSE_DIR
     shutil.copytree(built_course, work)
@@ -203,7 +204,8 @@ def graded(built_course, tmp_path_factory):
              "04_gradients_bp3_bp4": {**full["04_gradients_bp3_bp4"], "exercise-4-2-answer": WRONG}}
     with pytest.MonkeyPatch.context() as mp:
         result = round_trip(work, STEMS, {SOLUTIONS: full, UNTOUCHED: {s: {} for s in STEMS}, "slips": slips}, mp)
-    print(f"\nnbgrader round trip of the fixture course ({len(STEMS)} assignments): {result['seconds']:.1f} s")
+    measured.report(request, f"nbgrader round trip of the fixture course ({len(STEMS)} assignments): "
+                             f"{result['seconds']:.1f} s")
     result["course"] = work
     return result
 

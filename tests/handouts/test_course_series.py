@@ -22,7 +22,7 @@ from bpcore.handouts.hidden import HIDDEN
 from bpcore.handouts.series import cell_source, notebook_paths
 from tests.handouts.grading_support import SOLUTIONS, UNTOUCHED, nbgrader_or_skip, round_trip, solution_answers
 from tests.handouts.support import NOTEBOOKS
-from tests.measured import report
+from tests import measured
 
 pytestmark = pytest.mark.filterwarnings("ignore:Object of type <Submitted")
 PATHS = notebook_paths(NOTEBOOKS)
@@ -76,7 +76,7 @@ def test_the_series_round_trip_through_nbgrader(tmp_path, monkeypatch, request):
     full = {s: solution_answers(course, s) for s in stems}
     result = round_trip(course, stems, {SOLUTIONS: full, UNTOUCHED: {s: {} for s in stems}}, monkeypatch,
                         source=False)
-    report(request, f"nbgrader round trip of the series ({len(stems)} assignments): {result['seconds']:.0f} s")
+    measured.report(request, f"nbgrader round trip of the series ({len(stems)} assignments): {result['seconds']:.0f} s")
     problems = []
     for path in PATHS:
         stem, blocks = path.stem, exercises(_read(path))
