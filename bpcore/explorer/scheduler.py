@@ -212,8 +212,9 @@ class FrameTimer:
     leaves 2/3 of the time for the work between frames.
     """
 
-    def __init__(self, interval: float = 0.25):
+    def __init__(self, interval: float = 0.25, clock: Callable[[], float] = time.perf_counter):
         self.interval = interval
+        self.clock = clock  # seconds, as time.perf_counter
         self.seconds = []  # drawing time of each frame
         self._next = 0.0
 
@@ -222,7 +223,7 @@ class FrameTimer:
         return len(self.seconds)
 
     def due(self) -> bool:
-        return time.perf_counter() >= self._next
+        return self.clock() >= self._next
 
     def hold(self, held: bool = True) -> None:
         """Draw only when asked (a job run to the end inside one call), or from now on again."""
@@ -230,8 +231,9 @@ class FrameTimer:
 
     def draw(self, fn: Callable) -> None:
         """Call ``fn()`` (which draws a frame) and time it."""
-        t0 = time.perf_counter()
+        t0 = self.clock()
         fn()
-        dt = time.perf_counter() - t0
+        t1 = self.clock()
+        dt = t1 - t0
         self.seconds.append(dt)
-        self._next = time.perf_counter() + max(self.interval, 2 * dt)
+        self._next = t1 + max(self.interval, 2 * dt)

@@ -154,19 +154,35 @@ def test_a_failing_error_handler_or_log_still_keeps_the_notebook_clean(tmp_path,
 
 
 def test_frame_timer_spaces_frames_and_holds():
-    timer = FrameTimer(interval=0.05)
+    """On a clock the test moves (seconds), so no load on the machine changes the answers."""
+    now = [0.0]
+
+    def drawing(seconds):
+        return lambda: now.__setitem__(0, now[0] + seconds)
+
+    timer = FrameTimer(interval=0.05, clock=lambda: now[0])
     assert timer.due() and timer.frames == 0
-    timer.draw(lambda: time.sleep(0.001))
-    assert timer.frames == 1 and timer.seconds[0] >= 0.001 and not timer.due()
-    time.sleep(0.06)
+    timer.draw(drawing(0.001))
+    assert timer.frames == 1 and timer.seconds == [pytest.approx(0.001)] and not timer.due()
+    now[0] += 0.049
+    assert not timer.due()
+    now[0] += 0.002  # the interval after the end of the frame
     assert timer.due()
     timer.hold()
     assert not timer.due()
     timer.hold(False)
     assert timer.due()
-    timer.draw(lambda: time.sleep(0.1))  # slow frames: at least twice their time between them
-    time.sleep(0.06)
+    timer.draw(drawing(0.1))  # slow frames: at least twice their time between them
+    now[0] += 0.19
     assert not timer.due()
+    now[0] += 0.02
+    assert timer.due()
+
+
+def test_frame_timer_reads_the_real_clock_by_default():
+    timer = FrameTimer(interval=0.05)
+    timer.draw(lambda: time.sleep(0.001))
+    assert timer.frames == 1 and timer.seconds[0] >= 0.001
 
 
 def test_the_scheduler_knows_nothing_about_bpcore_or_ipywidgets():
