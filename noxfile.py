@@ -2,9 +2,10 @@
 
 Each ``tests-X.Y`` session makes a fresh venv with that interpreter, installs
 requirements.txt (exact pins; environment markers where a version needs other
-pins) and runs the unit tests and every notebook under strict nbval, exactly as
-the main run does. The tests that start servers or a browser (browser, handouts,
-JupyterHub, start.sh), the nbgrader round trips and the gradient checker's seeded
+pins) and runs the unit tests and every notebook under strict nbval, as the main
+run does (.ci/run adds ``-- -n 0``: one test process per session, not a worker per
+core). The tests that start servers or a browser (browser, handouts, JupyterHub,
+start.sh), the nbgrader round trips and the gradient checker's seeded
 sweep (most of the unit tests' time) run once, on the main version, in
 ``.venv/bin/pytest``; every version runs the rest of the checker's tests.
 

@@ -46,8 +46,8 @@ def send_from_worker(config) -> None:
 
 
 def receive_from_worker(config, workeroutput: dict) -> None:
-    """In the controller: add a finished worker's blocks and tally to its own."""
-    sent = workeroutput.get(WORKER_KEY, {})
+    """In the controller: add a finished worker's blocks and tally to its own, once."""
+    sent = workeroutput.pop(WORKER_KEY, {})   # pop: xdist calls testnodedown twice for a worker that was interrupted
     config.stash[BLOCKS].extend(sent.get("blocks", []))
     for family, counts in sent.get("tally", {}).items():
         config.stash[TALLY][family].update(counts)

@@ -13,9 +13,10 @@ browser open), runs all cells, and then, in order:
   the loss line, the status and the edge-of-stability mark next to the slider end at
   exactly the texts bpcore.explorer computes, the plot's pixels change, and the first
   new frame arrives while the run streams, before its final loss text (all the times
-  are written to test-artifacts/browser/latency.txt; a press that takes over
-  LATENCY_GUARD fails as a regression, far above the 0.3 s target, which
-  benchmarks/widget_latency.py measures: a timed test on a shared machine would cry wolf);
+  are written to test-artifacts/browser/latency.txt, beside the 0.3 s target). Only a
+  median first frame over LATENCY_GUARD fails, as a regression: a test timed against
+  the target on a shared machine would cry wolf. benchmarks/widget_latency.py measures
+  the kernel's side of the target (η change to new picture, without the browser);
 * **regimes**: the top of the slider (End) makes the default network diverge, and
   says so; Sweep η draws the sweep below and names the regimes and 2/λ_max;
 * **Pause** stops a long run while it streams and Step trains one more epoch;
@@ -43,7 +44,7 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_training_o
 WAIT_MS = 90_000  # selector waits on a loaded 2-core machine (never sleeps)
 SMALL, LARGE = {"width": 1024, "height": 768}, {"width": 1440, "height": 900}
 LATENCY_TARGET = 0.3  # seconds from the key press to the first new frame (benchmarks/widget_latency.py)
-LATENCY_GUARD = 1.5   # seconds: only a regression fails here (the best of four presses)
+LATENCY_GUARD = 1.5   # seconds: only a regression fails here (the median of four presses)
 
 # Records, in the page, when the key went down and when the plot and the loss text first changed
 # after it (MutationObserver: exact, unlike polling). __bpLatency() returns seconds.
@@ -204,7 +205,7 @@ def test_the_layout_fits_1024_px(lab, on_failure):
     _checked(on_failure, "layout-1024", lambda: _layout_is_readable(page, explorer, SMALL))
 
 
-def test_learning_rate_slider_retrains_shows_the_edge_and_the_first_frame_is_fast(lab, on_failure):
+def test_learning_rate_slider_retrains_shows_the_edge_and_the_first_frame_streams(lab, on_failure):
     page, explorer, _ = lab
 
     def scenario():
@@ -243,7 +244,7 @@ def test_learning_rate_slider_retrains_shows_the_edge_and_the_first_frame_is_fas
               f"worst {max(frames):.3f} s (target {LATENCY_TARGET} s)\n", encoding="utf-8")
         streamed = [(key, r["frame"], r["final"]) for key, r in latencies if not r["frame"] < r["final"]]
         assert not streamed, f"the first new frame came only with the final loss text (key, frame, final): {streamed}"
-        assert min(frames) <= LATENCY_GUARD, f"first frame after an η change: {frames}"
+        assert statistics.median(frames) <= LATENCY_GUARD, f"first frame after an η change: {frames}"
 
     _checked(on_failure, "slider", scenario)
 
