@@ -35,11 +35,17 @@ def _setup():
     return x, y, net, "cross_entropy"
 
 
+def _losses(net, x, y, cost, eta):
+    """The mean cost after each epoch of notebook 06's full-batch run (no early stop)."""
+    _, h = train(net, x, y, cost, eta=eta, m=x.shape[1], epochs=60, rng=6, climb_factor=1e12)
+    return h.loss
+
+
 def _line(net, x, y, cost, eta, start):
     """The line notebook 06 prints for a chaotic run (the cell after the batch-size comparison)."""
-    _, h = train(net, x, y, cost, eta=eta, m=x.shape[1], epochs=60, rng=6, climb_factor=1e12)
-    return (f"full batch, η = {eta:>4}: lowest on the way below the start: {min(h.loss) < start}, "
-            f"above the start in most epochs: {np.median(h.loss) > start}")
+    loss = _losses(net, x, y, cost, eta)
+    return (f"full batch, η = {eta:>4}: lowest on the way below the start: {min(loss) < start}, "
+            f"above the start in most epochs: {np.median(loss) > start}")
 
 
 def _nudged(net, rng):
@@ -75,8 +81,7 @@ def test_how_the_run_ends_is_what_the_nudges_change():
     rng = np.random.default_rng(2026)
     ends = set()
     for _ in range(300):   # most nudged runs end above the start, some below: both come within a few dozen
-        _, h = train(_nudged(net, rng), x, y, cost, eta=8, m=x.shape[1], epochs=60, rng=6, climb_factor=1e12)
-        ends.add(h.loss[-1] > start)
+        ends.add(_losses(_nudged(net, rng), x, y, cost, eta=8)[-1] > start)
         if ends == {True, False}:
             break
     assert ends == {True, False}
