@@ -16,3 +16,9 @@ def pytest_configure(config):
         config.option.nbval_sanitize_with = str(ROOT / "tests" / "nbval_sanitize.cfg")
     # Notebooks must draw inline; an inherited Agg backend would drop their figures.
     os.environ.pop("MPLBACKEND", None)
+    if config.pluginmanager.hasplugin("nbval"):
+        # nbval's kernels talk over Unix sockets: a TCP port can be taken between being
+        # picked and being bound (tests/kernel_support.py)
+        from tests.kernel_support import use_ipc_kernels_in_nbval
+
+        use_ipc_kernels_in_nbval()

@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.ci import require
+from tests.kernel_support import LAB_KERNEL_ARGS, short_runtime_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -145,9 +146,12 @@ class LabServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.tmp / "jupyterlab.log"
         self.proc = None
+        self.runtime_dir = None  # the server's kernels' connection files and Unix sockets
 
     def env(self) -> dict:
-        return jupyter_env(self.tmp)
+        env = jupyter_env(self.tmp)
+        env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
+        return env
 
     def __enter__(self):
         cmd = [
@@ -157,7 +161,9 @@ class LabServer:
             "--ServerApp.terminals_enabled=False", "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
+            *LAB_KERNEL_ARGS,  # kernels over Unix sockets, in the short runtime folder (tests/kernel_support.py)
         ]
+        self.runtime_dir = short_runtime_dir("bpcore-lab-")
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env(), stdout=self._log,
                                      stderr=subprocess.STDOUT)
@@ -190,6 +196,8 @@ class LabServer:
                 self.proc.wait(timeout=10)
         self._log.close()
         self.proc = None
+        if self.runtime_dir is not None:
+            shutil.rmtree(self.runtime_dir, ignore_errors=True)
 
     def __exit__(self, *exc):
         self.stop()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import uuid
 from pathlib import Path
 
 from tests.browser_support import free_port, write_lab_settings
+from tests.kernel_support import short_runtime_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASS_CONFIG = ROOT / "hub" / "jupyterhub_config.py"
@@ -69,6 +71,7 @@ class Hub:
         self.admin_token = secrets.token_hex(32)
         self.log_path = self.tmp / "jupyterhub.log"
         self.proc = None
+        self.runtime_dir = None  # learners' kernels' connection files and Unix sockets, one folder each
         self.url = None
         self._tokens = {}
         self._seen = set()  # every pid started under the hub, for the final check
@@ -88,11 +91,12 @@ class Hub:
 
     def _start(self):
         port, internal, proxy_api = free_port(), free_port(), free_port()
+        self.runtime_dir = short_runtime_dir("bpcore-hub-")
         self.url = f"http://127.0.0.1:{port}"
         env = dict(os.environ)
         env.update({
             "HUB_CLASS_CONFIG": str(CLASS_CONFIG), "HUB_STATE_DIR": str(self.state),
-            "HUB_USERS_DIR": str(self.users),
+            "HUB_USERS_DIR": str(self.users), "HUB_RUNTIME_DIR": str(self.runtime_dir),
             "HUB_PORT": str(port), "HUB_INTERNAL_PORT": str(internal), "HUB_PROXY_API_PORT": str(proxy_api),
             "HUB_LEARNER_PASSWORD": self.password, "HUB_ADMIN_TOKEN": self.admin_token,
             "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(32),
@@ -163,6 +167,8 @@ class Hub:
                         continue
                     except psutil.NoSuchProcess:
                         break
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        self.runtime_dir = None
         return killed
 
     def _remember_processes(self):

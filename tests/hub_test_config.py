@@ -4,8 +4,9 @@ Loads the class configuration unchanged (who may log in comes from its list of
 learners, learners.txt in the hub's folder, which tests/hub_support.py writes),
 then adds only what a test needs: three free loopback ports, a state folder, a
 shared-password login, one home per learner under HUB_USERS_DIR, servers started
-as local processes of the hub's own user, and an admin service token for the
-test. Every value comes from the environment that tests/hub_support.py sets.
+as local processes of the hub's own user, kernels that talk over Unix sockets in a
+runtime folder per learner under HUB_RUNTIME_DIR (tests/kernel_support.py says
+why), and an admin service token for the test. Every value comes from the environment that tests/hub_support.py sets.
 """
 
 import os
@@ -52,3 +53,9 @@ c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(os.environ["HUB_USE
 c.Spawner.port = 0
 # Every server runs as the hub's user here; as root, JupyterLab refuses to start without this.
 c.Spawner.args = list(c.Spawner.args) + (["--allow-root"] if os.geteuid() == 0 else [])
+# Kernels over Unix sockets (a TCP port can be taken between being picked and being bound when
+# learners start kernels at once); their connection files and sockets in a short folder per learner.
+c.Spawner.args = list(c.Spawner.args) + ["--KernelManager.transport=ipc"]
+c.Spawner.environment = dict(c.Spawner.environment) if "environment" in c.Spawner else {}
+c.Spawner.environment["JUPYTER_RUNTIME_DIR"] = lambda spawner: os.path.join(
+    os.environ["HUB_RUNTIME_DIR"], spawner.user.name)

@@ -21,6 +21,8 @@ from bpcore.handouts import exercises as ex
 from bpcore.handouts import series
 from pathlib import Path
 
+from tests.kernel_support import AsyncIpcKernelManager
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 PATHS = series.notebook_paths(NOTEBOOKS)
@@ -111,6 +113,7 @@ def test_every_solution_passes_its_check_and_prints_the_promised_result(path, tm
     if not any(b.stub is not None for b in _blocks(nb)):
         pytest.skip(f"{path.name} has only text exercises")
     NotebookClient(nb, timeout=180, kernel_name="python3", record_timing=False,
+                   kernel_manager_class=AsyncIpcKernelManager,
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     for block in _blocks(nb):
         if block.stub is None:

@@ -176,7 +176,9 @@ def _run_in_own_kernel(hub, learner, notebook) -> dict:
     nb = _contents(hub, learner, notebook).json()["content"]
     kernel = hub_support.Kernel(hub, learner, notebook)
     try:
-        where = hub_support.stdout_of(kernel.execute("import os; print(os.getpid(), os.getcwd())")).split()
+        where = hub_support.stdout_of(kernel.execute(
+            "import os, json, ipykernel.connect as c; "
+            "print(os.getpid(), os.getcwd(), json.loads(c.get_connection_info())['transport'])")).split()
         trees = {name: {p.pid for p in hub.learner_processes(name)} for name in LEARNERS}  # while it runs
         mismatches, errors, checked = [], [], 0
         for index, cell in enumerate(nb["cells"]):
@@ -197,7 +199,7 @@ def _run_in_own_kernel(hub, learner, notebook) -> dict:
                     mismatches.append((index, fresh, _stored_stdout(cell, sanitizers)))
     finally:
         kernel.close()
-    return {"pid": int(where[0]), "cwd": where[1], "trees": trees, "errors": errors, "mismatches": mismatches,
+    return {"pid": int(where[0]), "cwd": where[1], "transport": where[2], "trees": trees, "errors": errors, "mismatches": mismatches,
             "checked": checked}
 
 
@@ -221,6 +223,7 @@ def test_learners_run_notebooks_through_their_own_kernels(hub):
         assert result["mismatches"] == [], (learner, result["mismatches"])
         assert result["checked"] >= 5
         assert Path(result["cwd"]) == (hub.home(learner) / "my-notebooks").resolve()
+        assert result["transport"] == "ipc"  # no TCP port for another learner's kernel to take (hub_test_config.py)
         owners = [name for name, pids in result["trees"].items() if result["pid"] in pids]
         assert owners == [learner]  # the kernel is a child of this learner's server and of no other
 

@@ -22,7 +22,9 @@ TIMEOUT = 60
 
 @pytest.fixture(scope="module")
 def kernel():
-    km = jupyter_client.KernelManager(kernel_name="python3")
+    from tests.kernel_support import IpcKernelManager  # over Unix sockets (see there why)
+
+    km = IpcKernelManager(kernel_name="python3")
     km.start_kernel(env={"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"})
     kc = km.client()
     kc.start_channels()

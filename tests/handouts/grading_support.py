@@ -21,6 +21,7 @@ import pytest
 from bpcore.handouts.course import CONFIG_NAME, assignment_path
 from bpcore.handouts.series import cell_source
 from tests.ci import in_ci
+from tests.kernel_support import AsyncIpcKernelManager
 
 SOLUTIONS, UNTOUCHED = "solutions", "untouched"
 INSTALL = "`.venv/bin/pip install -r requirements-dev.txt` (nbgrader 0.9.6 and notebook 7.6.5)"
@@ -87,9 +88,13 @@ def _validator_once(config):
 
 
 def load_course_config(course: Path):
+    """The course's nbgrader_config.py, plus one setting of the tests': nbgrader's kernels
+    talk over Unix sockets, as every kernel the tests start does (tests/kernel_support.py)."""
     from traitlets.config.loader import PyFileConfigLoader
 
-    return PyFileConfigLoader(CONFIG_NAME, path=str(course)).load_config()
+    cfg = PyFileConfigLoader(CONFIG_NAME, path=str(course)).load_config()
+    cfg.NotebookClient.kernel_manager_class = AsyncIpcKernelManager  # nbgrader's Execute is a NotebookClient
+    return cfg
 
 
 def validate_source(course: Path, stem: str):

@@ -19,6 +19,7 @@ from bpcore.handouts.exercises import RESULT_MARK, exercises
 from bpcore.handouts.series import cell_source, cell_tags, is_navigation, notebook_paths
 from bpcore.handouts.transform import make_notebook_handout
 from tests.handouts.support import FIXTURES, read_sample
+from tests.kernel_support import AsyncIpcKernelManager
 
 GRADED = FIXTURES / "graded_series"
 PATHS = notebook_paths(GRADED)
@@ -70,7 +71,8 @@ def test_the_instructor_notebook_runs_every_check_to_a_pass(path):
     assert solutions and all(c.source.startswith("<details open>") for c in solutions)
     assert all(link.endswith("-instructor.ipynb") for c in instructor.cells if c.cell_type == "markdown"
                for link in re.findall(r"\]\(([^)#]+\.ipynb)", c.source))
-    NotebookClient(instructor, timeout=60, kernel_name="python3").execute()
+    NotebookClient(instructor, timeout=60, kernel_name="python3",
+                   kernel_manager_class=AsyncIpcKernelManager).execute()
     for ex in blocks:
         shown = _text(instructor.cells[ex.check])
         promised = re.search(r"```\n(.*?)```", instructor.cells[ex.result].source, re.DOTALL).group(1)
