@@ -26,6 +26,7 @@ MAIN_PYTHON_ONLY = [
     "tests/handouts",                        # PDFs in Chromium, and nbgrader (requirements-dev.txt)
     "tests/test_hub.py",
     "tests/test_start_sh.py",
+    "tests/test_lab_kernels.py",             # starts a JupyterLab server
     "tests/test_gradcheck_sweep.py",         # the checker's seeded sweep, pure float64 arithmetic: once is enough
 ]
 

@@ -150,7 +150,8 @@ class LabServer:
 
     def env(self) -> dict:
         env = jupyter_env(self.tmp)
-        env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
+        if self.runtime_dir is not None:
+            env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
         return env
 
     def __enter__(self):
@@ -164,10 +165,10 @@ class LabServer:
             *LAB_KERNEL_ARGS,  # kernels over Unix sockets, in the short runtime folder (tests/kernel_support.py)
         ]
         self.runtime_dir = short_runtime_dir("bpcore-lab-")
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env(), stdout=self._log,
-                                     stderr=subprocess.STDOUT)
         try:
+            self._log = open(self.log_path, "wb")
+            self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env(), stdout=self._log,
+                                         stderr=subprocess.STDOUT)
             self._wait_ready(90)
         except BaseException:
             self.stop()
@@ -186,6 +187,7 @@ class LabServer:
     def stop(self) -> None:
         """SIGTERM the server we started (it shuts its kernels down), then make sure it is gone."""
         if self.proc is None:
+            self._remove_runtime_dir()
             return
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -196,6 +198,9 @@ class LabServer:
                 self.proc.wait(timeout=10)
         self._log.close()
         self.proc = None
+        self._remove_runtime_dir()
+
+    def _remove_runtime_dir(self) -> None:
         if self.runtime_dir is not None:
             shutil.rmtree(self.runtime_dir, ignore_errors=True)
 

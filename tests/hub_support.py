@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 
 from tests.browser_support import free_port, write_lab_settings
-from tests.kernel_support import short_runtime_dir
+from tests.kernel_support import LAB_SOCKET_NAME, short_runtime_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASS_CONFIG = ROOT / "hub" / "jupyterhub_config.py"
@@ -91,7 +91,9 @@ class Hub:
 
     def _start(self):
         port, internal, proxy_api = free_port(), free_port(), free_port()
-        self.runtime_dir = short_runtime_dir("bpcore-hub-")
+        if self.runtime_dir is None:  # a folder per learner in it (tests/hub_test_config.py)
+            self.runtime_dir = short_runtime_dir(
+                "bpcore-hub-", len(f"/{max(self.learners, key=len)}") + LAB_SOCKET_NAME)
         self.url = f"http://127.0.0.1:{port}"
         env = dict(os.environ)
         env.update({

@@ -4,8 +4,8 @@ Loads the class configuration unchanged (who may log in comes from its list of
 learners, learners.txt in the hub's folder, which tests/hub_support.py writes),
 then adds only what a test needs: three free loopback ports, a state folder, a
 shared-password login, one home per learner under HUB_USERS_DIR, servers started
-as local processes of the hub's own user, kernels that talk over Unix sockets in a
-runtime folder per learner under HUB_RUNTIME_DIR (tests/kernel_support.py says
+as local processes of the hub's own user, kernels that talk over Unix sockets in
+a runtime folder per learner under HUB_RUNTIME_DIR (tests/kernel_support.py says
 why), and an admin service token for the test. Every value comes from the environment that tests/hub_support.py sets.
 """
 

@@ -199,8 +199,8 @@ def _run_in_own_kernel(hub, learner, notebook) -> dict:
                     mismatches.append((index, fresh, _stored_stdout(cell, sanitizers)))
     finally:
         kernel.close()
-    return {"pid": int(where[0]), "cwd": where[1], "transport": where[2], "trees": trees, "errors": errors, "mismatches": mismatches,
-            "checked": checked}
+    return {"pid": int(where[0]), "cwd": where[1], "transport": where[2], "trees": trees, "errors": errors,
+            "mismatches": mismatches, "checked": checked}
 
 
 def test_learners_run_notebooks_through_their_own_kernels(hub):
@@ -223,7 +223,7 @@ def test_learners_run_notebooks_through_their_own_kernels(hub):
         assert result["mismatches"] == [], (learner, result["mismatches"])
         assert result["checked"] >= 5
         assert Path(result["cwd"]) == (hub.home(learner) / "my-notebooks").resolve()
-        assert result["transport"] == "ipc"  # no TCP port for another learner's kernel to take (hub_test_config.py)
+        assert result["transport"] == "ipc"  # no TCP port for another's kernel to take (hub_test_config.py)
         owners = [name for name, pids in result["trees"].items() if result["pid"] in pids]
         assert owners == [learner]  # the kernel is a child of this learner's server and of no other
 

@@ -3,21 +3,22 @@
 A TCP port that jupyter_client picks for a kernel can be taken by another process before
 the kernel binds it, and the kernel dies at start ("Address already in use"); with two
 pytest-xdist workers starting kernels, the whole suite met this about once in ten runs.
-tests/kernel_support.py gives nbval, nbclient, nbgrader, the explorer's kernel test and
-the JupyterLab servers kernels over ``ipc`` instead. Each test here starts a kernel the
-way one of them does and asks the kernel itself which transport it was given.
+tests/kernel_support.py gives nbval, nbclient, nbgrader, the explorer's kernel test, the
+JupyterLab servers and the test hub kernels over ``ipc`` instead. The tests here start
+kernels as nbval and nbclient do and ask the kernel itself which transport it was given,
+and check that no test starts a kernel any other way. nbgrader's kernels are checked in
+tests/handouts/test_grading_kernels.py, a Lab server's in tests/test_lab_kernels.py and the
+hub learners' in tests/test_hub.py (those run on the main Python only).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import stat
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
 from tests import kernel_support
@@ -72,7 +73,7 @@ def test_nbval_kernels_bind_unix_sockets_of_their_own_and_remove_them():
     assert not any(p.exists() for p in sockets)
 
 
-def test_two_kernels_started_together_get_different_sockets():
+def test_two_managers_get_different_socket_prefixes():
     from tests.kernel_support import IpcKernelManager
 
     first, second = IpcKernelManager(kernel_name="python3"), IpcKernelManager(kernel_name="python3")
@@ -98,43 +99,31 @@ def test_the_control_jupyter_clients_own_manager_would_use_tcp(tmp_path):
         km.cleanup_connection_file()
 
 
-def test_nbgraders_execute_under_the_course_config_runs_over_unix_sockets(tmp_path):
-    from tests.handouts.grading_support import load_course_config, nbgrader_or_skip
-
-    nbgrader_or_skip()
-    from bpcore.handouts.course import CONFIG_NAME
-    from nbgrader.preprocessors import Execute
-
-    (tmp_path / CONFIG_NAME).write_text("c = get_config()\n", encoding="utf-8")
-    nb, resources = _one_cell(tmp_path)
-    Execute(config=load_course_config(tmp_path)).preprocess(nb, resources)
-    assert _printed(nb) == "ipc"
+TESTS = Path(__file__).resolve().parent
+KERNEL_STARTERS = {"NotebookClient", "KernelManager", "AsyncKernelManager", "RunningKernel", "start_new_kernel"}
 
 
-def test_a_lab_servers_kernels_bind_unix_sockets_in_its_runtime_folder(tmp_path):
-    pytest.importorskip("jupyterlab")
-    from tests.browser_support import LabServer
-
-    with LabServer(tmp_path, []) as server:
-        headers = {"Authorization": f"token {server.token}", "Content-Type": "application/json"}
-
-        def call(method, path, body=None):
-            request = urllib.request.Request(server.url + path, method=method, headers=headers,
-                                             data=None if body is None else json.dumps(body).encode())
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return json.loads(response.read() or b"null")
-
-        kernel = call("POST", "/api/kernels", {"name": "python3"})
-        connection = server.runtime_dir / f"kernel-{kernel['id']}.json"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not connection.exists():
-            time.sleep(0.2)
-        info = json.loads(connection.read_text(encoding="utf-8"))
-        assert info["transport"] == "ipc"
-        sockets = _sockets(info["ip"], info)
-        while time.monotonic() < deadline and not all(_is_socket(p) for p in sockets):
-            time.sleep(0.2)
-        assert all(_is_socket(p) for p in sockets), sockets
-        assert all(p.parent == server.runtime_dir for p in sockets)
-        call("DELETE", f"/api/kernels/{kernel['id']}")
-    assert not server.runtime_dir.exists()  # the server's folder goes with it
+def test_no_test_starts_a_kernel_over_tcp():
+    """Every NotebookClient a test builds names the ipc manager, and no test builds jupyter_client's
+    own managers or nbval's kernel (the control above and tests/kernel_support.py aside)."""
+    found, wrong = 0, []
+    for path in sorted(TESTS.rglob("*.py")):
+        if path.name == "kernel_support.py" or "fixtures" in path.parts:  # fixtures: a maintainer's builder
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name not in KERNEL_STARTERS:
+                continue
+            found += 1
+            where = f"{path.relative_to(TESTS)}:{node.lineno}"
+            if name == "NotebookClient":
+                manager = next((k.value for k in node.keywords if k.arg == "kernel_manager_class"), None)
+                if getattr(manager, "id", None) != "AsyncIpcKernelManager":
+                    wrong.append(where)
+            elif not (path == Path(__file__).resolve() and name in {"AsyncKernelManager", "RunningKernel"}):
+                wrong.append(where)
+    assert found >= 4  # the scan sees the calls it is about
+    assert wrong == [], f"kernels started without the ipc manager (tests/kernel_support.py): {wrong}"

@@ -93,7 +93,10 @@ def load_course_config(course: Path):
     from traitlets.config.loader import PyFileConfigLoader
 
     cfg = PyFileConfigLoader(CONFIG_NAME, path=str(course)).load_config()
-    cfg.NotebookClient.kernel_manager_class = AsyncIpcKernelManager  # nbgrader's Execute is a NotebookClient
+    # nbgrader's Execute is an nbclient NotebookClient; its __init__ passes kernel_manager_class as a keyword,
+    # but ExecutePreprocessor.preprocess initialises the client again from this config before each notebook
+    # (tests/handouts/test_grading_kernels.py runs it and asks the kernel)
+    cfg.NotebookClient.kernel_manager_class = AsyncIpcKernelManager
     return cfg
 
 
