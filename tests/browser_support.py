@@ -186,21 +186,16 @@ class LabServer:
 
     def stop(self) -> None:
         """SIGTERM the server we started (it shuts its kernels down), then make sure it is gone."""
-        if self.proc is None:
-            self._remove_runtime_dir()
-            return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._log.close()
-        self.proc = None
-        self._remove_runtime_dir()
-
-    def _remove_runtime_dir(self) -> None:
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(timeout=10)
+            self._log.close()
+            self.proc = None
         if self.runtime_dir is not None:
             shutil.rmtree(self.runtime_dir, ignore_errors=True)
 

@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import stat
 import sys
 import tempfile
 import uuid
 from pathlib import Path
 
+from jupyter_client.connect import port_names
 from jupyter_client.manager import AsyncKernelManager, KernelManager
 from traitlets import HasTraits, default
 
@@ -39,6 +41,8 @@ LAB_SOCKET_NAME = len(f"/kernel-{uuid.uuid4()}-ipc-99999")
 # ... and an in-process kernel in socket_dir(): <12 hex digits>-<n>.
 OWN_SOCKET_NAME = len(f"/{uuid.uuid4().hex[:12]}-99999")
 LAB_KERNEL_ARGS = ["--KernelManager.transport=ipc"]  # for a JupyterLab or jupyterhub-singleuser command
+# Code for a kernel to run: it prints the transport the kernel itself was given.
+ASK_TRANSPORT = "import json, ipykernel.connect as c; print(json.loads(c.get_connection_info())['transport'])"
 
 _socket_dir: Path | None = None
 
@@ -90,6 +94,16 @@ class IpcKernelManager(_IpcTransport, KernelManager):
 
 class AsyncIpcKernelManager(_IpcTransport, AsyncKernelManager):
     """jupyter_client's AsyncKernelManager (nbclient's default), over Unix sockets of its own."""
+
+
+def socket_paths(info: dict) -> list:
+    """The five socket files of an ipc kernel, from its connection info (``ip`` is their prefix)."""
+    return [Path(f"{info['ip']}-{info[name]}") for name in port_names]
+
+
+def is_socket(path: Path) -> bool:
+    """Whether ``path`` is a bound Unix socket."""
+    return path.exists() and stat.S_ISSOCK(path.stat().st_mode)
 
 
 def use_ipc_kernels_in_nbval() -> None:

@@ -15,29 +15,17 @@ from __future__ import annotations
 
 import ast
 import json
-import stat
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
 from tests import kernel_support
-from tests.kernel_support import SOCKET_PATH_MAX, AsyncIpcKernelManager
-
-ASK = "import json, ipykernel.connect as c; print(json.loads(c.get_connection_info())['transport'])"
-PORTS = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
-
-
-def _sockets(prefix: str, info: dict) -> list:
-    return [Path(f"{prefix}-{info[name]}") for name in PORTS]
-
-
-def _is_socket(path: Path) -> bool:
-    return path.exists() and stat.S_ISSOCK(path.stat().st_mode)
+from tests.kernel_support import ASK_TRANSPORT, SOCKET_PATH_MAX, AsyncIpcKernelManager, is_socket, socket_paths
 
 
 def _one_cell(tmp_path) -> tuple:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(ASK)])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(ASK_TRANSPORT)])
     return nb, {"metadata": {"path": str(tmp_path)}}
 
 
@@ -54,10 +42,10 @@ def test_nbval_kernels_bind_unix_sockets_of_their_own_and_remove_them():
         info = km.get_connection_info()
         assert info["transport"] == "ipc"
         assert Path(km.ip).parent == kernel_support.socket_dir()
-        sockets = _sockets(km.ip, info)
-        assert all(_is_socket(p) for p in sockets), sockets  # bound by the kernel
+        sockets = socket_paths(info)
+        assert all(is_socket(p) for p in sockets), sockets  # bound by the kernel
         assert max(len(str(p)) for p in sockets) <= SOCKET_PATH_MAX
-        msg_id = kernel.kc.execute(ASK)
+        msg_id = kernel.kc.execute(ASK_TRANSPORT)
         text = ""
         while True:
             msg = kernel.kc.get_iopub_msg(timeout=60)

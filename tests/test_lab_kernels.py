@@ -9,18 +9,12 @@ server, so it runs on the main Python only (noxfile.MAIN_PYTHON_ONLY).
 from __future__ import annotations
 
 import json
-import stat
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-PORTS = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
-
-
-def _is_socket(path: Path) -> bool:
-    return path.exists() and stat.S_ISSOCK(path.stat().st_mode)
+from tests.kernel_support import is_socket, socket_paths
 
 
 def test_a_lab_servers_kernels_bind_unix_sockets_in_its_runtime_folder(tmp_path):
@@ -43,9 +37,9 @@ def test_a_lab_servers_kernels_bind_unix_sockets_in_its_runtime_folder(tmp_path)
             time.sleep(0.2)
         info = json.loads(connection.read_text(encoding="utf-8"))
         assert info["transport"] == "ipc"
-        sockets = [Path(f"{info['ip']}-{info[name]}") for name in PORTS]
-        while time.monotonic() < deadline and not all(_is_socket(p) for p in sockets):
+        sockets = socket_paths(info)
+        while time.monotonic() < deadline and not all(is_socket(p) for p in sockets):
             time.sleep(0.2)
-        assert all(_is_socket(p) for p in sockets), sockets
+        assert all(is_socket(p) for p in sockets), sockets
         assert all(p.parent == server.runtime_dir for p in sockets)
         call("DELETE", f"/api/kernels/{kernel['id']}")
